@@ -78,6 +78,26 @@ public final class EpochTracker {
     }
   }
 
+  /**
+   * One shared tracker per queue, loaded from {@code store} on first use.
+   *
+   * @return a thread-safe function; it throws {@link IllegalStateException} naming the queue when
+   *     the store cannot be read
+   */
+  public static java.util.function.Function<TableRef, EpochTracker> registry(Store store) {
+    Map<String, EpochTracker> trackers = new java.util.concurrent.ConcurrentHashMap<>();
+    return queue ->
+        trackers.computeIfAbsent(
+            queue.key(),
+            k -> {
+              try {
+                return open(queue, store);
+              } catch (QueueSourceException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+              }
+            });
+  }
+
   public synchronized long epoch() {
     return epoch;
   }

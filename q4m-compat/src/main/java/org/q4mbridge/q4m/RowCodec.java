@@ -16,7 +16,10 @@ import java.util.List;
  * {@code {"base64":"..."}}, temporal values ISO text, exact numbers kept exact.
  */
 public final class RowCodec {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Exact numbers stay exact (DECIMAL 12.30 must come back as 12.30, not the double 12.3).
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   private RowCodec() {}
 

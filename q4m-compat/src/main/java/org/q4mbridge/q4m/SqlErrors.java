@@ -12,6 +12,17 @@ public final class SqlErrors {
 
   /** True when the connection that raised {@code e} cannot be used again. */
   public static boolean connectionBroken(SQLException e) {
+    // A batch failure (BatchUpdateException) carries the real cause underneath.
+    for (Throwable t = e.getCause(); t != null && t != e; t = t.getCause()) {
+      if (t instanceof SQLException inner && directlyBroken(inner)) {
+        return true;
+      }
+    }
+    SQLException next = e.getNextException();
+    return directlyBroken(e) || (next != null && next != e && directlyBroken(next));
+  }
+
+  private static boolean directlyBroken(SQLException e) {
     if (e instanceof SQLRecoverableException
         || e instanceof SQLNonTransientConnectionException
         || e instanceof SQLTransientConnectionException) {
@@ -44,11 +55,35 @@ public final class SqlErrors {
     return e.getErrorCode() == 1205 || e.getErrorCode() == 1213;
   }
 
+  /**
+   * True when {@code e} says the connection broke, or {@code c} (the connection that raised it) is
+   * closed already — the driver then reports only a secondary error such as "statement closed".
+   */
+  public static boolean connectionBroken(SQLException e, java.sql.Connection c) {
+    if (connectionBroken(e)) {
+      return true;
+    }
+    try {
+      return c != null && c.isClosed();
+    } catch (SQLException ignored) {
+      return true;
+    }
+  }
+
   /** Wraps {@code e} with {@code context} (what was being done, on which table) and its kind. */
   public static QueueSourceException wrap(String context, SQLException e) {
+    return wrap(context, e, connectionBroken(e));
+  }
+
+  /** Like {@link #wrap(String, SQLException)}, also checking whether {@code c} is closed. */
+  public static QueueSourceException wrap(String context, SQLException e, java.sql.Connection c) {
+    return wrap(context, e, connectionBroken(e, c));
+  }
+
+  private static QueueSourceException wrap(String context, SQLException e, boolean broken) {
     Kind kind;
     String what;
-    if (connectionBroken(e)) {
+    if (broken) {
       kind = Kind.CONNECTION_LOST;
       what = "connection lost";
     } else if (unknownTable(e)) {

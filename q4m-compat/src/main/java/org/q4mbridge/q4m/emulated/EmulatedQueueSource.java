@@ -260,8 +260,9 @@ public final class EmulatedQueueSource implements QueueSource {
   /** Rolls back, drops a broken connection and wraps the error. Rows return to the queue. */
   private QueueSourceException fail(String what, SQLException e) {
     open = null;
+    QueueSourceException wrapped = SqlErrors.wrap(what, e, conn);
     if (conn != null) {
-      if (SqlErrors.connectionBroken(e)) {
+      if (wrapped.kind() == Kind.CONNECTION_LOST) {
         closeQuietly(conn);
         conn = null;
       } else {
@@ -273,7 +274,7 @@ public final class EmulatedQueueSource implements QueueSource {
         }
       }
     }
-    return SqlErrors.wrap(what, e);
+    return wrapped;
   }
 
   void settle(EmulatedClaim claim, Collection<Long> acked, Collection<DeadLetter> dead)
@@ -301,13 +302,12 @@ public final class EmulatedQueueSource implements QueueSource {
       }
       options.deadLetters().insert(c, dead, byId);
       if (!remove.isEmpty()) {
-        try (PreparedStatement ps =
-            c.prepareStatement(claim.plan().table().deleteSql(remove.size()))) {
-          int i = 1;
+        try (PreparedStatement ps = c.prepareStatement(claim.plan().table().deleteOneSql())) {
           for (long id : remove) {
-            ps.setLong(i++, id);
+            ps.setLong(1, id);
+            ps.addBatch();
           }
-          ps.executeUpdate();
+          ps.executeBatch();
         }
       }
       c.commit();

@@ -243,18 +243,13 @@ public final class EmulatedTable {
         + " LIMIT ? FOR UPDATE SKIP LOCKED";
   }
 
-  /** {@code DELETE FROM t WHERE <rowid> IN (?, ?, ...)} with {@code n} placeholders. */
-  public String deleteSql(int n) {
-    StringBuilder sb =
-        new StringBuilder("DELETE FROM ")
-            .append(ref.quoted())
-            .append(" WHERE ")
-            .append(Identifiers.quote(rowIdColumn))
-            .append(" IN (");
-    for (int i = 0; i < n; i++) {
-      sb.append(i == 0 ? "?" : ", ?");
-    }
-    return sb.append(')').toString();
+  /**
+   * {@code DELETE FROM t WHERE <rowid> = ?}, run as a batch. Deliberately not {@code IN (...)}: the
+   * server may turn an IN list into a range scan that waits for the lock on the next record — a row
+   * another consumer has claimed — and deadlocks; a unique point lookup locks only its own row.
+   */
+  public String deleteOneSql() {
+    return "DELETE FROM " + ref.quoted() + " WHERE " + Identifiers.quote(rowIdColumn) + " = ?";
   }
 
   /** {@code INSERT INTO t (<columns>) VALUES (?, ...)} — every payload column, no row id. */
