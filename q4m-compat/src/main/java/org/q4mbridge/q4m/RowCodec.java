@@ -19,7 +19,9 @@ public final class RowCodec {
   // Exact numbers stay exact (DECIMAL 12.30 must come back as 12.30, not the double 12.3).
   private static final ObjectMapper JSON =
       new ObjectMapper()
-          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .setNodeFactory(
+              com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
 
   private RowCodec() {}
 
