@@ -1,0 +1,280 @@
+package org.q4mbridge.bridge;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.q4mbridge.bridge.cli.CliException;
+import org.q4mbridge.bridge.cli.ExitCode;
+import org.q4mbridge.bridge.pump.PumpListener;
+import org.q4mbridge.bridge.pump.QueuePlan;
+import org.q4mbridge.bridge.pump.QueuePump;
+import org.q4mbridge.bridge.pump.RowMapper;
+import org.q4mbridge.bridge.sink.Sink;
+import org.q4mbridge.bridge.sink.SinkException;
+import org.q4mbridge.q4m.QueueSourceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running bridge: its sinks and one {@link QueuePump} per active queue.
+ *
+ * <p>Lifecycle: {@link #start} (start and probe every sink — failing fast with one clear line —
+ * then start the pumps) → {@link #apply} on reload (only queues whose plan changed are drained and
+ * restarted) → {@link #requestStop()} (first SIGTERM: stop claiming, finish and settle in-flight
+ * work within the grace period) or {@link #forceStop()} (second SIGTERM or grace exceeded: hand
+ * every unsettled row back) → {@link #awaitExit()} returns the exit code. The first fatal cause (a
+ * queue table that vanished, a missing privilege) wins and takes the same stop path.
+ *
+ * <p>Thread-safe; {@link #apply} and stop requests are serialised.
+ */
+public final class Bridge {
+  private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
+
+  private final Map<String, Sink> sinks;
+  private final Function<QueuePlan, QueuePump.SourceOpener> sources;
+  private final PumpListener listener;
+  private final Duration grace;
+  private final ZoneId zone;
+  private final Map<String, Running> running = new LinkedHashMap<>();
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+  private volatile boolean forced;
+  private volatile List<QueuePlan> plans = List.of();
+
+  private record Running(QueuePlan plan, QueuePump pump) {}
+
+  public Bridge(
+      Map<String, Sink> sinks,
+      Function<QueuePlan, QueuePump.SourceOpener> sources,
+      PumpListener listener,
+      Duration grace,
+      ZoneId zone) {
+    this.sinks = Map.copyOf(sinks);
+    this.sources = sources;
+    this.listener = listener;
+    this.grace = grace;
+    this.zone = zone;
+  }
+
+  /**
+   * Starts and probes the sinks the plans use, then starts a pump per active queue.
+   *
+   * @throws CliException (UNAVAILABLE) naming the sink and the problem
+   */
+  public synchronized void start(List<QueuePlan> initial) {
+    Map<String, Set<String>> destinations = new LinkedHashMap<>();
+    for (QueuePlan p : initial) {
+      if (p.idle()) {
+        continue;
+      }
+      for (String s : concat(p.requiredSinks(), p.bestEffortSinks())) {
+        destinations.computeIfAbsent(s, k -> new LinkedHashSet<>()).add(p.settings().destination());
+      }
+    }
+    for (Map.Entry<String, Set<String>> e : destinations.entrySet()) {
+      Sink sink = sink(e.getKey());
+      boolean required =
+          initial.stream().anyMatch(p -> !p.idle() && p.requiredSinks().contains(e.getKey()));
+      try {
+        sink.start();
+        sink.probe(e.getValue());
+      } catch (SinkException ex) {
+        if (required) {
+          throw new CliException(ExitCode.UNAVAILABLE, ex.getMessage(), ex);
+        }
+        // A best-effort sink under evaluation must not keep the migration from running.
+        LOG.warn("best-effort sink {} is not available: {}", e.getKey(), ex.getMessage());
+      }
+    }
+    for (QueuePlan p : initial) {
+      startQueue(p);
+    }
+    plans = List.copyOf(initial);
+  }
+
+  private void startQueue(QueuePlan p) {
+    if (p.idle()) {
+      running.put(p.name(), new Running(p, null));
+      LOG.info("queue {}: phase off, not consumed", p.name());
+      return;
+    }
+    QueuePump pump =
+        new QueuePump(
+            p.settings(),
+            sources.apply(p),
+            new RowMapper(p.mapping(), zone),
+            p.requiredSinks().stream().map(this::sink).toList(),
+            p.bestEffortSinks().stream().map(this::sink).toList(),
+            listener,
+            this::fatal);
+    pump.start();
+    running.put(p.name(), new Running(p, pump));
+    LOG.info(
+        "queue {}: phase {}, {} consumer(s), batch {}, to {} via {}",
+        p.name(),
+        p.phase(),
+        p.settings().consumers(),
+        p.settings().batchSize(),
+        p.settings().destination(),
+        p.requiredSinks());
+  }
+
+  private Sink sink(String name) {
+    Sink s = sinks.get(name);
+    if (s == null) {
+      throw new CliException(ExitCode.CONFIG, "unknown sink '" + name + "'");
+    }
+    return s;
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  /**
+   * Applies new plans: queues whose plan is unchanged keep running; changed, added and removed
+   * queues are drained (in-flight rows settled) and restarted with the new plan.
+   *
+   * @return the names of the queues that were restarted
+   */
+  public synchronized List<String> apply(List<QueuePlan> next) throws InterruptedException {
+    List<String> changed = new ArrayList<>();
+    Map<String, QueuePlan> byName = new LinkedHashMap<>();
+    next.forEach(p -> byName.put(p.name(), p));
+    for (Map.Entry<String, Running> e : new ArrayList<>(running.entrySet())) {
+      QueuePlan wanted = byName.get(e.getKey());
+      if (wanted == null || !wanted.equals(e.getValue().plan())) {
+        drain(e.getKey(), e.getValue());
+        running.remove(e.getKey());
+        changed.add(e.getKey());
+      }
+    }
+    for (QueuePlan p : next) {
+      if (!running.containsKey(p.name())) {
+        startQueue(p);
+        if (!changed.contains(p.name())) {
+          changed.add(p.name());
+        }
+      }
+    }
+    plans = List.copyOf(next);
+    return changed;
+  }
+
+  private void drain(String name, Running r) throws InterruptedException {
+    if (r.pump() == null) {
+      return;
+    }
+    r.pump().requestStop();
+    if (!r.pump().awaitStopped(grace)) {
+      LOG.warn("queue {}: drain exceeded {}; releasing unsettled rows", name, grace);
+      r.pump().forceStop();
+      r.pump().awaitStopped(Duration.ofSeconds(10));
+    }
+  }
+
+  /** The plans in force. */
+  public List<QueuePlan> plans() {
+    return plans;
+  }
+
+  /** The pump of a queue, or null when the queue is off or unknown. */
+  public synchronized QueuePump pump(String queue) {
+    Running r = running.get(queue);
+    return r == null ? null : r.pump();
+  }
+
+  /** The sinks by name. */
+  public Map<String, Sink> sinks() {
+    return sinks;
+  }
+
+  private void fatal(Throwable t) {
+    if (fatal.compareAndSet(null, t)) {
+      LOG.error("stopping: {}", t.getMessage());
+      requestStop();
+    }
+  }
+
+  /** First SIGTERM: stop claiming and settle. Idempotent. */
+  public void requestStop() {
+    stopRequested.countDown();
+  }
+
+  /** Second SIGTERM: give every unsettled row back now. */
+  public void forceStop() {
+    forced = true;
+    stopRequested.countDown();
+    List<Running> rs;
+    synchronized (this) {
+      rs = List.copyOf(running.values());
+    }
+    for (Running r : rs) {
+      if (r.pump() != null) {
+        r.pump().forceStop();
+      }
+    }
+  }
+
+  /** True once a stop was requested (by a signal or a fatal error). */
+  public boolean stopping() {
+    return stopRequested.getCount() == 0;
+  }
+
+  /** Blocks until a stop is requested, drains within the grace period, closes sinks. */
+  public ExitCode awaitExit() throws InterruptedException {
+    stopRequested.await();
+    List<Running> rs;
+    synchronized (this) {
+      rs = List.copyOf(running.values());
+    }
+    for (Running r : rs) {
+      if (r.pump() != null) {
+        r.pump().requestStop();
+      }
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (Running r : rs) {
+      if (r.pump() == null) {
+        continue;
+      }
+      Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+      if (forced || !r.pump().awaitStopped(left)) {
+        LOG.warn("queue {}: grace period over; releasing unsettled rows", r.plan().name());
+        r.pump().forceStop();
+        r.pump().awaitStopped(Duration.ofSeconds(10));
+      }
+    }
+    for (Sink s : sinks.values()) {
+      s.close();
+    }
+    Throwable t = fatal.get();
+    if (t == null) {
+      LOG.info("stopped: every claimed row settled");
+      return ExitCode.OK;
+    }
+    if (t instanceof QueueSourceException q) {
+      return switch (q.kind()) {
+        case PRIVILEGE -> ExitCode.PRIVILEGE;
+        case UNKNOWN_TABLE, INVALID -> ExitCode.CONFIG;
+        default -> ExitCode.FAILED;
+      };
+    }
+    return ExitCode.FAILED;
+  }
+
+  /** The first fatal cause, if any. */
+  public Throwable fatalCause() {
+    return fatal.get();
+  }
+}
