@@ -407,4 +407,36 @@ class EmulatedQueueSourceIT {
       }
     }
   }
+
+  @Test
+  void replayPutsDeadLettersBackOnceEvenWhenRunTwice() throws Exception {
+    insert(0, 3);
+    try (EmulatedQueueSource source = open()) {
+      Claim claim = source.poll(3, Duration.ofSeconds(1));
+      claim.settle(
+          List.of(ids(claim).get(0), ids(claim).get(2)),
+          List.of(new DeadLetter(ids(claim).get(1), "oversize", 1, 0)));
+    }
+    assertThat(remaining()).isEmpty();
+    DeadLetterTable dl = new DeadLetterTable(new TableRef(db.name(), "q4m_dead_letter"));
+    try (Connection c = db.connect()) {
+      assertThat(dl.list(c, db.name() + ".jobs", false, 10))
+          .singleElement()
+          .satisfies(d -> assertThat(d.reason()).isEqualTo("oversize"));
+      DeadLetterTable.ReplayResult first = dl.replay(c, db.name() + ".jobs", List.of());
+      assertThat(first.replayed()).isEqualTo(1);
+      assertThat(first.failures()).isEmpty();
+      DeadLetterTable.ReplayResult second = dl.replay(c, db.name() + ".jobs", List.of());
+      assertThat(second.replayed()).isZero();
+      assertThat(second.alreadyReplayed()).isEqualTo(1);
+      assertThat(dl.list(c, null, false, 10)).isEmpty();
+    }
+    assertThat(remaining()).containsExactly(1);
+    try (Connection c = db.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT s FROM jobs")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo("job-1");
+    }
+  }
 }
