@@ -148,6 +148,9 @@ final class Evaluator {
       case MUL:
         return l * r;
       case DIV:
+        // The zero check is in the current queue_cond.h (the version that added pow()); earlier
+        // releases divided unguarded and crashed the server with SIGFPE. NULL is also MySQL's
+        // answer.
         return r == 0 ? null : l / r;
       case MOD:
         return r == 0 ? null : l % r;

@@ -1,5 +1,6 @@
 package org.q4mbridge.q4m.cond;
 
+import java.math.BigInteger;
 import java.util.regex.Pattern;
 import org.q4mbridge.q4m.cond.Expr.Binary;
 import org.q4mbridge.q4m.cond.Expr.BinaryOp;
@@ -11,15 +12,16 @@ import org.q4mbridge.q4m.cond.Expr.Unary;
 
 /**
  * Translates a condition into MySQL/MariaDB SQL whose value equals {@link Evaluator}'s for every
- * row, including NULLs and 64-bit wrap-around, without ever raising an SQL error.
+ * row, including NULLs and 64-bit wrap-around, without raising an SQL error for any row (given
+ * signed integer columns; see {@link Condition.ColumnSql}).
  *
  * <p>Two forms: {@link #value} reproduces Q4M's exact value (NULL, 0/1 or any BIGINT); {@link
  * #predicate} is only guaranteed to be TRUE exactly when that value is non-NULL and non-zero, which
  * lets a top-level {@code prio = 0 AND kind = 2} stay a plain, index-friendly SQL conjunction.
- * Every operand is parenthesised, so SQL precedence (and sql_mode such as HIGH_NOT_PRECEDENCE or
- * PIPES_AS_CONCAT, since {@code ||}/{@code &&} are never emitted) plays no part. The output is
- * linear in the size of the condition except for {@code pow}, which repeats its operands; {@link
- * #MAX_POW_OPERANDS} bounds that.
+ * Every compound operand is parenthesised, so SQL precedence (and sql_mode such as
+ * HIGH_NOT_PRECEDENCE or PIPES_AS_CONCAT, since {@code ||}/{@code &&} are never emitted) plays no
+ * part. The output is linear in the size of the condition except for {@code pow}, which repeats its
+ * operands; {@link #MAX_POW_OPERANDS} bounds that.
  *
  * <p>Why each operator looks the way it does:
  *
@@ -34,7 +36,12 @@ import org.q4mbridge.q4m.cond.Expr.Unary;
  *       division-by-zero warning (an error in strict DML). {@code MIN div -1} overflows BIGINT in
  *       MySQL, so DIV is an exact DECIMAL division truncated and wrapped.
  *   <li>Q4M's AND is NULL only when both sides are NULL (see {@link Evaluator}).
+ *   <li>Q4M's NOT is emitted as {@code (x = 0)}, never as SQL NOT: MariaDB 10.11 rewrites {@code
+ *       NOT (NOT c)} to {@code c} inside WHERE even where the 0/1 value is used.
  * </ul>
+ *
+ * <p>Checked against MariaDB 10.11 by ConditionSqlIT (values and selected rows, including strict
+ * mode DML); MySQL 8 uses the same operators and is expected to behave the same.
  */
 final class SqlTranslator {
 
@@ -42,20 +49,24 @@ final class SqlTranslator {
   private static final String MIN = "(-9223372036854775807 - 1)";
 
   /** 2^128 + 2^63: makes any |d| < 2^127 positive before MOD, and biases by 2^63. */
-  private static final String WRAP_BIAS = "340282366920938463472611758531572334592";
+  private static final String WRAP_BIAS = twoTo(128).add(twoTo(63)).toString();
 
-  private static final String TWO_TO_64 = "18446744073709551616";
-  private static final String TWO_TO_63 = "9223372036854775808";
+  private static final String TWO_TO_64 = twoTo(64).toString();
+  private static final String TWO_TO_63 = twoTo(63).toString();
 
   /** A possibly qualified, possibly backquoted identifier: safe to use without parentheses. */
   private static final Pattern PLAIN_COLUMN =
       Pattern.compile("(`[^`]+`|[A-Za-z0-9_$]+)(\\.(`[^`]+`|[A-Za-z0-9_$]+))*");
 
   /** Longest operand text {@code pow} will repeat (about ten times). */
-  static final int MAX_POW_OPERANDS = 50_000;
+  static final int MAX_POW_OPERANDS = 100_000;
 
   private final String text;
   private final Condition.ColumnSql columns;
+
+  private static BigInteger twoTo(int n) {
+    return BigInteger.ONE.shiftLeft(n);
+  }
 
   SqlTranslator(String text, Condition.ColumnSql columns) {
     this.text = text;
@@ -103,8 +114,9 @@ final class SqlTranslator {
         case BIT_NOT:
           return "CAST(~" + x + " AS SIGNED)";
         case NOT:
-          // MySQL's NOT on integers: NULL -> NULL, 0 -> 1, anything else -> 0, as Q4M's not_op.
-          return "(NOT " + x + ")";
+          // Q4M's not_op: NULL -> NULL, 0 -> 1, anything else -> 0. Not SQL's NOT: MariaDB 10.11
+          // evaluates WHERE 10 div (NOT (NOT c)) = 10 as 10 div c = 10.
+          return "(" + x + " = 0)";
         default:
           throw new AssertionError(u.op());
       }
@@ -116,14 +128,13 @@ final class SqlTranslator {
     return binary((Binary) e);
   }
 
-  /** {@code value(e)}, parenthesised unless it is a literal or a plain column reference. */
+  /**
+   * {@code value(e)} ready to be an operand. Every compound value is already a single parenthesised
+   * expression or function call; only column SQL from the callback may need parentheses.
+   */
   private String operand(Expr e) throws ConditionException {
     String sql = value(e);
-    boolean atom =
-        e instanceof IntLiteral
-            || e instanceof NullLiteral
-            || (e instanceof Column && PLAIN_COLUMN.matcher(sql).matches());
-    return atom ? sql : "(" + sql + ")";
+    return e instanceof Column && !PLAIN_COLUMN.matcher(sql).matches() ? "(" + sql + ")" : sql;
   }
 
   private String binary(Binary b) throws ConditionException {

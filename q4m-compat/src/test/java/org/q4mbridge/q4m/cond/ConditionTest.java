@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+/** Parser, evaluator and SQL text of {@link Condition}; no server needed. */
 class ConditionTest {
 
   private static final long MIN = Long.MIN_VALUE;
@@ -431,6 +432,12 @@ class ConditionTest {
     assertThat(Condition.parse("v").toSql(ConditionTest::backquote)).isEqualTo("(`v` <> 0)");
     assertThat(Condition.parse("v % 2").toSql(ConditionTest::backquote))
         .isEqualTo("(MOD(`v`, NULLIF(2, 0)) <> 0)");
+  }
+
+  @Test
+  void q4mNotIsNeverEmittedAsSqlNotBecauseMariaDbFoldsDoubleNot() throws ConditionException {
+    String sql = Condition.parse("10 div (NOT (NOT a)) = 10").toSql(ConditionTest::backquote);
+    assertThat(sql).doesNotContain("NOT").contains("((`a` = 0) = 0)");
   }
 
   @Test
