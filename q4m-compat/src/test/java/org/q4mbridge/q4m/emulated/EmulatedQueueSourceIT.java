@@ -71,16 +71,20 @@ class EmulatedQueueSourceIT {
   }
 
   private EmulatedQueueSource open() throws QueueSourceException {
+    return open(List.of(new Subscription(jobs, null)));
+  }
+
+  private EmulatedQueueSource open(List<Subscription> subs) throws QueueSourceException {
     return EmulatedQueueSource.open(
         new EmulatedQueueSource.Options(
             db.connections(),
-            List.of(new Subscription(jobs, null)),
+            subs,
             null,
             new DeadLetterTable(new TableRef(db.name(), "q4m_dead_letter")),
             EpochTracker.registry(epochs),
             Duration.ofMillis(1),
             Duration.ofMillis(20),
-            null));
+            ConditionSql.INSTANCE));
   }
 
   private void insert(int from, int toExclusive) throws SQLException {
@@ -438,5 +442,34 @@ class EmulatedQueueSourceIT {
       rs.next();
       assertThat(rs.getString(1)).isEqualTo("job-1");
     }
+  }
+
+  @Test
+  void conditionsInPriorityOrderTakeTheFirstSubscriptionThatHasARow() throws Exception {
+    insert(0, 6); // v = 0..5
+    try (EmulatedQueueSource source =
+        open(
+            List.of(
+                new Subscription(jobs, "v % 2 = 1 AND v > 2"), new Subscription(jobs, "v < 02")))) {
+      Claim first = source.poll(10, Duration.ofSeconds(1));
+      assertThat(values(first)).containsExactly(3, 5);
+      first.settle(ids(first), List.of());
+      Claim second = source.poll(10, Duration.ofSeconds(1));
+      assertThat(values(second)).as("octal 02 = 2").containsExactly(0, 1);
+      second.settle(ids(second), List.of());
+      assertThat(source.poll(10, Duration.ofMillis(50)).isEmpty()).isTrue();
+    }
+    assertThat(remaining()).containsExactly(2, 4);
+  }
+
+  @Test
+  void anInvalidConditionIsRejectedWithItsPositionAndWhatWasExpected() {
+    assertThatThrownBy(() -> open(List.of(new Subscription(jobs, "v <> 1"))))
+        .isInstanceOfSatisfying(
+            QueueSourceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+        .hasMessageContaining("at position 2")
+        .hasMessageContaining("expected");
+    assertThatThrownBy(() -> open(List.of(new Subscription(jobs, "s = 1"))))
+        .hasMessageContaining("can only use integer columns");
   }
 }
