@@ -74,6 +74,11 @@ public record BridgeConfig(
     return ConfigRenderer.render(this);
   }
 
+  /** What changed from this configuration to {@code next}, for reload. */
+  public ConfigDiff diff(BridgeConfig next) {
+    return ConfigDiff.between(this, next);
+  }
+
   /** A summary without any setting values; use {@link #describe()} for the full picture. */
   @Override
   public String toString() {
