@@ -8,8 +8,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * The {@code q4m-bridge} launcher: one command line, subcommands for every job. The only place that
- * calls {@link System#exit}. Errors are one line ({@code q4m-bridge: <what is wrong>}) and a documented
- * exit code; stack traces only with {@code --verbose}.
+ * calls {@link System#exit}. Errors are one line ({@code q4m-bridge: <what is wrong>}) and a
+ * documented exit code; stack traces only with {@code --verbose}.
  */
 @Command(
     name = "q4m-bridge",
@@ -26,10 +26,8 @@ import picocli.CommandLine.ParameterException;
       CheckCommand.class,
       MigrateCommand.class,
       DlqCommand.class,
-      ConvertCommand.class,
       StreamGroupCommand.class,
       DemoCommand.class,
-      BenchCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -65,8 +63,7 @@ public final class Main implements Runnable {
     return cl;
   }
 
-  private static int handle(
-      Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+  private static int handle(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
     boolean verbose = parsed.hasMatchedOption("--verbose") || isVerbose(parsed);
     PrintWriter err = cmd.getErr();
     if (ex instanceof CliException c) {

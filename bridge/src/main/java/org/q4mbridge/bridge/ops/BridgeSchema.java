@@ -31,6 +31,10 @@ public final class BridgeSchema {
             .table(HISTORY_TABLE)
             .locations("classpath:db/migration")
             .createSchemas(true)
+            // The bridge's tables usually live beside the queue tables: a non-empty database is
+            // normal, and version 0 as baseline keeps every real migration pending.
+            .baselineOnMigrate(true)
+            .baselineVersion("0")
             .load();
   }
 

@@ -1,0 +1,34 @@
+package org.q4mbridge.bridge;
+
+import java.time.Duration;
+import org.q4mbridge.bridge.cli.CliException;
+import org.q4mbridge.bridge.cli.ExitCode;
+import org.q4mbridge.bridge.config.RabbitSinkConfig;
+import org.q4mbridge.bridge.config.RedisSinkConfig;
+import org.q4mbridge.bridge.config.SinkConfig;
+import org.q4mbridge.bridge.config.SqsSinkConfig;
+import org.q4mbridge.bridge.sink.Sink;
+
+/** Sink construction for the broker types beyond Redis (kept apart so each is one small method). */
+final class Sinks {
+  private Sinks() {}
+
+  static Sink other(SinkConfig c) {
+    throw new CliException(
+        ExitCode.CONFIG,
+        "sinks." + c.name() + ": type '" + c.type() + "' is not available in this build yet");
+  }
+
+  static Duration publishTimeout(SinkConfig c) {
+    if (c instanceof RedisSinkConfig r) {
+      return r.publishTimeout();
+    }
+    if (c instanceof SqsSinkConfig s) {
+      return s.publishTimeout();
+    }
+    if (c instanceof RabbitSinkConfig r) {
+      return r.publishTimeout();
+    }
+    return Duration.ofSeconds(5);
+  }
+}
