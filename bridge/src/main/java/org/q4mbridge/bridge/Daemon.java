@@ -44,6 +44,9 @@ public final class Daemon {
 
   /** Runs until stopped; returns the exit code. */
   public static ExitCode run(Path file, BridgeConfig config) throws InterruptedException {
+    if (config.logging().format() == org.q4mbridge.bridge.config.LoggingConfig.Format.JSON) {
+      org.q4mbridge.bridge.ops.LoggingSetup.json();
+    }
     MetricRegistry registry = new MetricRegistry();
     Daemon d = start(file, config, registry);
     d.installSignals();
