@@ -125,7 +125,7 @@ public final class Assembly {
 
   /** {@code <table>__tap}: the twin table the tap trigger fills (DESIGN.md §6.1). */
   public static String tapName(String table) {
-    return table + "__tap";
+    return table + org.q4mbridge.q4m.tap.Tap.TABLE_SUFFIX;
   }
 
   static QueuePlan plan(BridgeConfig config, QueueConfig q) {
@@ -220,6 +220,16 @@ public final class Assembly {
                   config.poll().maxInterval(),
                   ConditionSql.INSTANCE));
         };
+  }
+
+  /** Phase checks and steps (tap, phase log, gate) for a configuration. */
+  public static org.q4mbridge.bridge.phase.PhaseController phases(BridgeConfig config) {
+    ConnectionFactory f = connections(config.database());
+    return new org.q4mbridge.bridge.phase.PhaseController(
+        f,
+        new org.q4mbridge.bridge.phase.PhaseLog(f, config.database().schema()),
+        org.q4mbridge.bridge.phase.GateCheck.NO_DATA,
+        config.shutdown().grace().multipliedBy(4));
   }
 
   /** The bridge runtime for a configuration (sinks constructed, nothing started). */

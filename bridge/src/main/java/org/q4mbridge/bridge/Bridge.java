@@ -51,6 +51,27 @@ public final class Bridge {
 
   private record Running(QueuePlan plan, QueuePump pump) {}
 
+  /**
+   * What happens around a queue's restart when its plan changes (phase steps: the tap). {@code
+   * before} is null for a queue that was not running, {@code after} null for one that goes away.
+   */
+  public interface TransitionSteps {
+    /** While the old pump still runs (e.g. stop the tap and let the pump empty it). */
+    default void beforeDrain(QueuePlan before, QueuePlan after) throws Exception {}
+
+    /** After the old pump settled everything, before the new one starts (e.g. install the tap). */
+    default void beforeStart(QueuePlan before, QueuePlan after) throws Exception {}
+
+    TransitionSteps NONE = new TransitionSteps() {};
+  }
+
+  private volatile TransitionSteps steps = TransitionSteps.NONE;
+
+  /** Sets the phase steps run around restarts. */
+  public void steps(TransitionSteps steps) {
+    this.steps = steps;
+  }
+
   public Bridge(
       Map<String, Sink> sinks,
       Function<QueuePlan, QueuePump.SourceOpener> sources,
@@ -95,6 +116,11 @@ public final class Bridge {
       }
     }
     for (QueuePlan p : initial) {
+      try {
+        steps.beforeStart(null, p);
+      } catch (Exception e) {
+        throw new CliException(ExitCode.FAILED, "queue " + p.name() + ": " + e.getMessage(), e);
+      }
       startQueue(p);
     }
     plans = List.copyOf(initial);
@@ -149,25 +175,65 @@ public final class Bridge {
    */
   public synchronized List<String> apply(List<QueuePlan> next) throws InterruptedException {
     List<String> changed = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
     Map<String, QueuePlan> byName = new LinkedHashMap<>();
     next.forEach(p -> byName.put(p.name(), p));
+    Map<String, QueuePlan> previous = new LinkedHashMap<>();
     for (Map.Entry<String, Running> e : new ArrayList<>(running.entrySet())) {
       QueuePlan wanted = byName.get(e.getKey());
-      if (wanted == null || !wanted.equals(e.getValue().plan())) {
+      QueuePlan before = e.getValue().plan();
+      if (wanted == null || !wanted.equals(before)) {
+        try {
+          steps.beforeDrain(before, wanted);
+        } catch (Exception ex) {
+          failures.add(
+              "queue " + e.getKey() + ": " + ex.getMessage() + " (kept running as before)");
+          byName.put(e.getKey(), before);
+          continue;
+        }
         drain(e.getKey(), e.getValue());
         running.remove(e.getKey());
+        previous.put(e.getKey(), before);
         changed.add(e.getKey());
       }
     }
-    for (QueuePlan p : next) {
+    for (Map.Entry<String, Running> e : new ArrayList<>(running.entrySet())) {
+      if (!byName.containsKey(e.getKey())) {
+        running.remove(e.getKey());
+      }
+    }
+    for (QueuePlan p : byName.values()) {
       if (!running.containsKey(p.name())) {
-        startQueue(p);
+        QueuePlan before = previous.get(p.name());
+        try {
+          steps.beforeStart(before, p);
+          startQueue(p);
+        } catch (Exception ex) {
+          failures.add("queue " + p.name() + ": " + ex.getMessage());
+          if (before != null) {
+            LOG.error("queue {}: {}; restarting it as it was", p.name(), ex.getMessage());
+            startQueue(before);
+            byName.put(p.name(), before);
+          }
+        }
         if (!changed.contains(p.name())) {
           changed.add(p.name());
         }
       }
     }
-    plans = List.copyOf(next);
+    for (Map.Entry<String, QueuePlan> gone : previous.entrySet()) {
+      if (!byName.containsKey(gone.getKey())) {
+        try {
+          steps.beforeStart(gone.getValue(), null);
+        } catch (Exception ex) {
+          failures.add("queue " + gone.getKey() + ": " + ex.getMessage());
+        }
+      }
+    }
+    plans = List.copyOf(byName.values());
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException(String.join("; ", failures));
+    }
     return changed;
   }
 

@@ -14,6 +14,7 @@ import org.q4mbridge.bridge.config.ConfigLoader;
 import org.q4mbridge.bridge.ops.BridgeSchema;
 import org.q4mbridge.bridge.ops.MetricNames;
 import org.q4mbridge.bridge.ops.MetricsListener;
+import org.q4mbridge.bridge.phase.PhaseController;
 import org.q4mbridge.bridge.pump.QueuePlan;
 import org.q4mbridge.q4m.SqlErrors;
 import org.slf4j.Logger;
@@ -35,11 +36,19 @@ public final class Daemon {
   private volatile BridgeConfig config;
   private volatile String lastReloadError;
 
-  private Daemon(Path file, BridgeConfig config, Bridge bridge, MetricRegistry registry) {
+  private final PhaseController phases;
+
+  private Daemon(
+      Path file,
+      BridgeConfig config,
+      Bridge bridge,
+      MetricRegistry registry,
+      PhaseController phases) {
     this.file = file;
     this.config = config;
     this.bridge = bridge;
     this.registry = registry;
+    this.phases = phases;
   }
 
   /** Runs until stopped; returns the exit code. */
@@ -57,10 +66,36 @@ public final class Daemon {
   public static Daemon start(Path file, BridgeConfig config, MetricRegistry registry) {
     requireSchema(config);
     requireDatabase(config);
+    PhaseController phases = Assembly.phases(config);
+    List<PhaseController.Change> changes;
+    try {
+      changes = phases.changes(null, config);
+      List<String> refused = phases.refusals(changes);
+      if (!refused.isEmpty()) {
+        throw new CliException(ExitCode.CONFIG, String.join("\nq4m-bridge: ", refused));
+      }
+    } catch (SQLException e) {
+      throw new CliException(
+          ExitCode.UNAVAILABLE, "cannot read the phase log: " + e.getMessage(), e);
+    }
     Bridge bridge = Assembly.bridge(config, Assembly.sinks(config), new MetricsListener(registry));
+    bridge.steps(phases);
     bridge.start(Assembly.plans(config));
+    phases.record(changes, digest(file));
     LOG.info("q4m-bridge running with {} queue(s) from {}", config.queues().size(), file);
-    return new Daemon(file, config, bridge, registry);
+    return new Daemon(file, config, bridge, registry, phases);
+  }
+
+  /** SHA-256 of the configuration file, written to the phase log with each transition. */
+  public static String digest(Path file) {
+    try {
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(java.nio.file.Files.readAllBytes(file));
+      return java.util.HexFormat.of().formatHex(d);
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      return "0".repeat(64);
+    }
   }
 
   public Bridge bridge() {
@@ -132,8 +167,18 @@ public final class Daemon {
           "sinks or database changed: restart the service to apply them (queues were not changed)");
     }
     try {
+      List<PhaseController.Change> changes = phases.changes(config, next);
+      List<String> refused = phases.refusals(changes);
+      if (!refused.isEmpty()) {
+        return reloadFailed(String.join("; ", refused) + " — nothing was changed");
+      }
       List<QueuePlan> plans = Assembly.plans(next);
-      List<String> restarted = bridge.apply(plans);
+      List<String> restarted;
+      try {
+        restarted = bridge.apply(plans);
+      } finally {
+        phases.record(changes, digest(file));
+      }
       config = next;
       lastReloadError = null;
       registry.counter(MetricNames.RELOADS_APPLIED).inc();
@@ -142,6 +187,8 @@ public final class Daemon {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return reloadFailed("interrupted while draining queues");
+    } catch (SQLException e) {
+      return reloadFailed("cannot read the phase log: " + e.getMessage());
     } catch (RuntimeException e) {
       return reloadFailed(e.getMessage());
     }
