@@ -747,11 +747,13 @@ public final class RabbitMqSink implements Sink {
           cause.isHardError()
               ? "connection lost: " + describe(cause)
               : "channel closed by the broker: " + describe(cause);
-      incarnationEnded(reason);
       if (!cause.isHardError() && !cause.isInitiatedByApplication()) {
-        broken = true; // a channel error: automatic recovery only follows connection failures
+        // A channel error: automatic recovery only follows connection failures. Marked before
+        // the verdicts go out, so a batch sent in reaction to them finds a new channel.
+        broken = true;
         LOG.warn("{}: {}; the next batch opens a new channel", name(), reason);
       }
+      incarnationEnded(reason);
     }
 
     /** Everything outstanding on this incarnation is answered Unknown; no new tracker yet. */

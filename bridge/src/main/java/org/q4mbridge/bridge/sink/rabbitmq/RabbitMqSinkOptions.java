@@ -271,23 +271,24 @@ public record RabbitMqSinkOptions(
     return null;
   }
 
+  /**
+   * Drops the password from {@code scheme://user:password@host…} by plain string work, so that even
+   * a URI that {@link URI} cannot parse (and would quote whole in its error) is shown without it.
+   * Everything from the first {@code :} after the scheme to the last {@code @} goes: a password
+   * with a raw {@code /} or {@code @} in it is still hidden, at worst along with more than needed.
+   */
   static String redact(String uri) {
     if (uri == null) {
       return null;
     }
-    try {
-      URI parsed = new URI(uri);
-      String userInfo = parsed.getRawUserInfo();
-      if (userInfo == null) {
-        return uri;
-      }
-      int colon = userInfo.indexOf(':');
-      String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
-      return uri.replace(userInfo + "@", user + "@");
-    } catch (URISyntaxException e) {
-      // Cannot tell where a password would be: show nothing of it.
-      return "<unparseable uri>";
+    int scheme = uri.indexOf("://");
+    int authorityStart = scheme < 0 ? 0 : scheme + 3;
+    int at = uri.lastIndexOf('@');
+    int colon = uri.indexOf(':', authorityStart);
+    if (at < authorityStart || colon < 0 || colon > at) {
+      return uri;
     }
+    return uri.substring(0, colon) + uri.substring(at);
   }
 
   private static int utf8Length(String s) {
