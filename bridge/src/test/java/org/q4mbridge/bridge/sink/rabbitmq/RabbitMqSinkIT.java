@@ -3,6 +3,7 @@ package org.q4mbridge.bridge.sink.rabbitmq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BuiltinExchangeType;
@@ -52,6 +53,12 @@ class RabbitMqSinkIT extends SinkContract {
   private static final String SHARED_URI =
       System.getenv().getOrDefault("Q4M_TEST_RABBIT_URI", "amqp://guest:guest@127.0.0.1:5672/%2F");
 
+  /** The shared URI with its vhost spelled out. */
+  private static final URI SHARED =
+      URI.create(RabbitMqSinkOptions.of("it", SHARED_URI, "").clientUri());
+
+  private static final String VHOST = RabbitMqSinkOptions.of("it", SHARED_URI, "").virtualHost();
+
   private Connection admin;
   private Channel adminChannel;
   private String exchange;
@@ -68,8 +75,7 @@ class RabbitMqSinkIT extends SinkContract {
     adminChannel = admin.createChannel();
     exchange = "q4m-it.rabbit-sink." + suffix();
     adminChannel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, false, false, null);
-    URI target = URI.create(SHARED_URI);
-    proxy = new AmqpProxy(target.getHost(), target.getPort() < 0 ? 5672 : target.getPort());
+    proxy = new AmqpProxy(SHARED.getHost(), sharedPort());
   }
 
   @AfterAll
@@ -329,7 +335,9 @@ class RabbitMqSinkIT extends SinkContract {
             sink.name()
                 + ": exchange '"
                 + missing
-                + "' does not exist in vhost '/' (declare it, or set declare: true)");
+                + "' does not exist in vhost '"
+                + VHOST
+                + "' (declare it, or set declare: true)");
     // The sink is still usable for a probe after the failed check closed its throw-away channel.
     assertThat(sink.healthy()).isTrue();
   }
@@ -360,7 +368,9 @@ class RabbitMqSinkIT extends SinkContract {
             sink.name()
                 + ": exchange '"
                 + direct
-                + "' in vhost '/' exists with other settings than declare: true asks for")
+                + "' in vhost '"
+                + VHOST
+                + "' exists with other settings than declare: true asks for")
         .hasMessageContaining("406 PRECONDITION_FAILED")
         .hasMessageEndingWith("(declare it to match, or set declare: false)");
   }
@@ -373,13 +383,16 @@ class RabbitMqSinkIT extends SinkContract {
     }
     Sink sink =
         new RabbitMqSink(
-            options("amqp://guest:s3cret-pw@127.0.0.1:" + closedPort + "/%2F", exchange)
+            options(sharedUriAt("guest:s3cret-pw", "127.0.0.1", closedPort), exchange)
                 .withPublishTimeout(Duration.ofSeconds(2)));
     try {
       assertThatThrownBy(sink::start)
           .isInstanceOf(SinkException.class)
           .hasMessageStartingWith(
-              sink.name() + ": cannot connect to amqp://guest@127.0.0.1:" + closedPort + "/%2F: ")
+              sink.name()
+                  + ": cannot connect to "
+                  + sharedUriAt("guest", "127.0.0.1", closedPort)
+                  + ": ")
           .hasMessageContaining("Connection refused")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret").doesNotContain("\n"));
       assertThat(sink.healthy()).isFalse();
@@ -390,10 +403,8 @@ class RabbitMqSinkIT extends SinkContract {
 
   @Test
   void aWrongPasswordIsReportedWithoutRevealingIt() throws Exception {
-    URI shared = URI.create(SHARED_URI);
-    String user = shared.getRawUserInfo().split(":")[0];
-    String uri =
-        "amqp://" + user + ":wr0ng-pw@" + shared.getHost() + ":" + shared.getPort() + "/%2F";
+    String user = sharedUserInfo().split(":")[0];
+    String uri = sharedUriAt(user + ":wr0ng-pw", SHARED.getHost(), sharedPort());
     Sink sink = new RabbitMqSink(options(uri, exchange));
     try {
       assertThatThrownBy(sink::start)
@@ -465,6 +476,8 @@ class RabbitMqSinkIT extends SinkContract {
    */
   @Test
   void aConnectionTheBrokerClosesMidStreamLosesNoMessageAndPublishingGoesOn() throws Exception {
+    assumeTrue(
+        rabbitmqctlAvailable(), "rabbitmqctl (run as a user who may use it) is needed to close");
     Sink sink =
         started(new RabbitMqSink(options(SHARED_URI, exchange).withMaxMessageBytes(1 << 20)));
     String destination = destination();
@@ -551,13 +564,21 @@ class RabbitMqSinkIT extends SinkContract {
   }
 
   private String viaProxy() {
-    URI shared = URI.create(SHARED_URI);
-    return shared.getScheme()
-        + "://"
-        + shared.getRawUserInfo()
-        + "@127.0.0.1:"
-        + proxy.port()
-        + "/%2F";
+    return sharedUriAt(sharedUserInfo(), "127.0.0.1", proxy.port());
+  }
+
+  /** The shared broker's URI (scheme, vhost) with other credentials, host and port. */
+  private static String sharedUriAt(String userInfo, String host, int port) {
+    return SHARED.getScheme() + "://" + userInfo + "@" + host + ":" + port + SHARED.getRawPath();
+  }
+
+  /** The shared URI's credentials; amqp-client's default guest:guest when it names none. */
+  private static String sharedUserInfo() {
+    return SHARED.getRawUserInfo() == null ? "guest:guest" : SHARED.getRawUserInfo();
+  }
+
+  private static int sharedPort() {
+    return SHARED.getPort() < 0 ? 5672 : SHARED.getPort();
   }
 
   private static String suffix() {
@@ -575,6 +596,15 @@ class RabbitMqSinkIT extends SinkContract {
       }
     }
     throw new AssertionError("no connection named " + connectionName);
+  }
+
+  private static boolean rabbitmqctlAvailable() {
+    try {
+      rabbitmqctl("list_connections", "-q", "--no-table-headers", "pid");
+      return true;
+    } catch (Exception | AssertionError e) {
+      return false;
+    }
   }
 
   private static String rabbitmqctl(String... args) throws Exception {
