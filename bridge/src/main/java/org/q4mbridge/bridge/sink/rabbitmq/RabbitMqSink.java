@@ -31,6 +31,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLContext;
 import org.q4mbridge.bridge.sink.OutboundMessage;
 import org.q4mbridge.bridge.sink.Sink;
 import org.q4mbridge.bridge.sink.SinkException;
@@ -156,7 +157,7 @@ public final class RabbitMqSink implements Sink {
    * @throws SinkException with one line naming the broker (password left out) and the cause
    */
   @Override
-  public void start() throws SinkException {
+  public synchronized void start() throws SinkException {
     if (closed.get()) {
       throw new SinkException(name() + ": closed");
     }
@@ -166,6 +167,12 @@ public final class RabbitMqSink implements Sink {
     ConnectionFactory factory = new ConnectionFactory();
     try {
       factory.setUri(options.clientUri());
+      if (options.uri().regionMatches(true, 0, "amqps:", 0, 6)) {
+        // setUri alone would trust every certificate; verify against the JVM's trust store and
+        // the host name instead.
+        factory.useSslProtocol(SSLContext.getDefault());
+        factory.enableHostnameVerification();
+      }
     } catch (java.net.URISyntaxException | GeneralSecurityException e) {
       started.set(false);
       throw new SinkException(
@@ -528,7 +535,8 @@ public final class RabbitMqSink implements Sink {
 
   /**
    * Answers every outstanding publish Unknown, closes the connection (waiting at most the publish
-   * timeout for the broker, then aborting it) and stops the timer. Idempotent; any thread.
+   * timeout for the broker, then aborting it; in all at most about three publish timeouts) and
+   * stops the timer. Idempotent; any thread.
    */
   @Override
   public void close() {
@@ -543,11 +551,7 @@ public final class RabbitMqSink implements Sink {
     }
     Connection c = connection;
     if (c != null) {
-      try {
-        c.close(timeoutMillis);
-      } catch (IOException | ShutdownSignalException e) {
-        abortQuietly(c);
-      }
+      closeBounded(c);
     }
     timer.shutdown();
     try {
@@ -557,6 +561,34 @@ public final class RabbitMqSink implements Sink {
     } catch (InterruptedException e) {
       timer.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Closes the connection from a helper thread and waits for it at most twice the timeout: the
+   * client's close waits for the socket's write lock first, which a publish stuck in a write to a
+   * broker that stopped reading (resource alarm) would hold without bound.
+   */
+  private void closeBounded(Connection c) {
+    Thread closer =
+        new Thread(
+            () -> {
+              try {
+                c.close(timeoutMillis);
+              } catch (IOException | ShutdownSignalException e) {
+                abortQuietly(c);
+              }
+            },
+            "rabbitmq-" + name() + "-close");
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      closer.join(2L * timeoutMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (closer.isAlive()) {
+      LOG.warn("{}: the connection did not close within {}; leaving it", name(), timeout);
     }
   }
 

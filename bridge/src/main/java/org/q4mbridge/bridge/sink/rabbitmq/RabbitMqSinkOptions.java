@@ -17,8 +17,9 @@ import java.util.List;
  * @param uri {@code amqp://user:pass@host:port/vhost} or {@code amqps://…}; the vhost is
  *     URL-encoded ({@code %2F} for {@code /}); a URI without a vhost, or with a bare trailing
  *     {@code /}, means the default vhost {@code /} (an empty vhost name never exists in RabbitMQ,
- *     so that is the only useful reading). The password is never printed: see {@link
- *     #redactedUri()}.
+ *     so that is the only useful reading). With {@code amqps} the broker's certificate is verified
+ *     against the JVM's trust store and its host name against the certificate. The password is
+ *     never printed: see {@link #redactedUri()}.
  * @param exchange the exchange every message is published to; {@code ""} is the default exchange,
  *     which routes by queue name
  * @param declare {@code false}: the exchange must exist already ({@link RabbitMqSink#probe} checks
