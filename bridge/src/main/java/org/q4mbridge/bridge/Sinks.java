@@ -14,6 +14,20 @@ final class Sinks {
   private Sinks() {}
 
   static Sink other(SinkConfig c) {
+    if (c instanceof RabbitSinkConfig r) {
+      // exchangeType matters only with declare: true; the sink declares a durable topic exchange.
+      return new org.q4mbridge.bridge.sink.rabbitmq.RabbitMqSink(
+          new org.q4mbridge.bridge.sink.rabbitmq.RabbitMqSinkOptions(
+              r.name(),
+              r.uri().reveal(),
+              r.exchange(),
+              r.declare(),
+              r.mandatory(),
+              r.publishTimeout(),
+              r.maxMessageBytes(),
+              null,
+              org.q4mbridge.bridge.sink.rabbitmq.RabbitMqSinkOptions.DEFAULT_RECOVERY_INTERVAL));
+    }
     throw new CliException(
         ExitCode.CONFIG,
         "sinks." + c.name() + ": type '" + c.type() + "' is not available in this build yet");
