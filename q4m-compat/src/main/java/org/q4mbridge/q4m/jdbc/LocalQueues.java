@@ -26,6 +26,14 @@ final class LocalQueues {
     return tables.computeIfAbsent(server + '/' + table.key(), k -> new Activity());
   }
 
+  /**
+   * Starts {@code table}'s counters over (it was dropped). A connection still waiting on the old
+   * table keeps polling it until its timeout, as a Q4M waiter on a dropped table does.
+   */
+  void forget(String server, TableRef table) {
+    tables.remove(server + '/' + table.key());
+  }
+
   /** Counters and waiters of one table. */
   static final class Activity {
     final AtomicLong rowsWritten = new AtomicLong();

@@ -302,11 +302,14 @@ final class Q4mPreparedStatement extends Q4mStatement implements PreparedStateme
           });
       return counts[0];
     }
+    if (shape instanceof PassThrough p) {
+      session.beforePassThrough(p);
+    }
     try {
       return direct.executeLargeBatch();
     } finally {
       if (shape instanceof PassThrough p) {
-        session.afterPassThrough(p.kind());
+        session.afterPassThrough(p);
       }
     }
   }

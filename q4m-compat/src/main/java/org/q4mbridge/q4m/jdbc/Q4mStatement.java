@@ -103,7 +103,7 @@ class Q4mStatement implements Statement {
         current = wrap(rs);
         return true;
       }
-      return pass(pass, expect, PassKind.OTHER);
+      return pass(pass, expect, OTHER);
     }
     if (shape instanceof Delete d) {
       if (expect == Expect.QUERY) {
@@ -116,7 +116,7 @@ class Q4mStatement implements Statement {
         updateCount = n;
         return false;
       }
-      return pass(pass, expect, PassKind.OTHER);
+      return pass(pass, expect, OTHER);
     }
     if (shape instanceof Insert ins && expect != Expect.QUERY) {
       boolean[] rows = {false};
@@ -139,13 +139,16 @@ class Q4mStatement implements Statement {
       }
       return rows[0];
     }
-    return pass(pass, expect, shape instanceof PassThrough p ? p.kind() : PassKind.OTHER);
+    return pass(pass, expect, shape instanceof PassThrough p ? p : OTHER);
   }
 
-  private boolean pass(Pass pass, Expect expect, PassKind kind) throws SQLException {
+  private static final PassThrough OTHER = new PassThrough(PassKind.OTHER);
+
+  private boolean pass(Pass pass, Expect expect, PassThrough shape) throws SQLException {
+    session.beforePassThrough(shape);
     Object r = pass.run(expect);
     passSource = pass.source();
-    session.afterPassThrough(kind);
+    session.afterPassThrough(shape);
     if (r instanceof ResultSet rs) {
       current = wrap(rs);
       return true;
@@ -477,6 +480,9 @@ class Q4mStatement implements Statement {
     if (plain) {
       // Nothing Q4M-specific: let Connector/J batch (and rewrite) them.
       Statement s = userStatement();
+      for (StatementShape shape : shapes) {
+        session.beforePassThrough((PassThrough) shape);
+      }
       for (String sql : sqls) {
         s.addBatch(sql);
       }
@@ -485,7 +491,7 @@ class Q4mStatement implements Statement {
       } finally {
         s.clearBatch();
         for (StatementShape shape : shapes) {
-          session.afterPassThrough(((PassThrough) shape).kind());
+          session.afterPassThrough((PassThrough) shape);
         }
       }
     }

@@ -30,6 +30,7 @@ import org.q4mbridge.q4m.jdbc.StatementShape.Insert;
 import org.q4mbridge.q4m.jdbc.StatementShape.Literal;
 import org.q4mbridge.q4m.jdbc.StatementShape.Param;
 import org.q4mbridge.q4m.jdbc.StatementShape.PassKind;
+import org.q4mbridge.q4m.jdbc.StatementShape.PassThrough;
 import org.q4mbridge.q4m.jdbc.StatementShape.Select;
 import org.q4mbridge.q4m.jdbc.StatementShape.TableName;
 import org.q4mbridge.q4m.relay.RelayDedup;
@@ -103,7 +104,7 @@ final class QueueSession {
   private Connection queue;
   private String queueDatabase;
   private String database;
-  private Ownership ownership = Ownership.NONE;
+  private volatile Ownership ownership = Ownership.NONE;
   private SrcTag tag;
   private Integer networkTimeout;
   private volatile boolean cancelled;
@@ -747,13 +748,44 @@ final class QueueSession {
   // ---------------------------------------------------------------------------------------------
   // Connection events
 
+  /**
+   * Before a statement passes through: refuses DDL on the table whose row this connection holds. On
+   * InnoDB that DDL would wait for the metadata lock of this connection's own claim — for the
+   * server's {@code lock_wait_timeout} (a day by default) — where Q4M runs it at once.
+   */
+  void beforePassThrough(PassThrough p) throws SQLException {
+    if (p.kind() != PassKind.DDL || !(ownership instanceof Ownership.Row r) || !r.held()) {
+      return;
+    }
+    for (TableName n : p.tables()) {
+      TableRef ref = resolve(n.schema(), n.table());
+      if (ref != null && ref.sameAs(r.table().ref())) {
+        throw new SQLException(
+            "this connection owns a row of "
+                + ref
+                + " (queue_wait); on InnoDB this DDL would wait for that row's lock, held by this"
+                + " same connection. Call queue_end() or queue_abort() first",
+            "HY000");
+      }
+    }
+  }
+
   /** After a statement passed through: refresh what it may have changed. */
-  void afterPassThrough(PassKind kind) throws SQLException {
-    switch (kind) {
+  void afterPassThrough(PassThrough p) throws SQLException {
+    switch (p.kind()) {
       case DDL -> {
         tables.forget();
         conditionSql.clear();
         watermarkSchemas.clear();
+        if (p.dropsTables()) {
+          // Q4M's counters live as long as the table (reset by DROP).
+          for (TableName n : p.tables()) {
+            TableRef ref = resolve(n.schema(), n.table());
+            if (ref != null) {
+              LocalQueues.INSTANCE.forget(server, ref);
+            }
+          }
+        }
       }
       case USE -> database = currentDatabaseOnServer();
       default -> {}

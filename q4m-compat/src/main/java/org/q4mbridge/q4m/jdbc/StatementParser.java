@@ -124,8 +124,10 @@ final class StatementParser {
         || first.is("DROP")
         || first.is("ALTER")
         || first.is("TRUNCATE")
-        || first.is("RENAME")) {
-      return new PassThrough(PassKind.DDL);
+        || first.is("RENAME")
+        || first.is("OPTIMIZE")) {
+      boolean drop = first.is("DROP") && t.stream().limit(4).anyMatch(x -> x.is("TABLE"));
+      return new PassThrough(PassKind.DDL, ddlTables(t), drop);
     }
     if (first.is("USE")) {
       return new PassThrough(PassKind.USE);
@@ -497,6 +499,86 @@ final class StatementParser {
     String tail =
         tailAt < 0 ? null : sql.substring(t.get(tailAt).start(), t.get(t.size() - 1).end());
     return new Delete(table, where, tail);
+  }
+
+  /**
+   * The tables a DDL statement names, for the forms that need an exclusive metadata lock on an
+   * existing table: TRUNCATE, DROP TABLE, ALTER TABLE, RENAME TABLE, OPTIMIZE TABLE and CREATE/DROP
+   * INDEX … ON. Other DDL gives an empty list.
+   */
+  private static List<TableName> ddlTables(List<Token> t) {
+    List<TableName> out = new ArrayList<>();
+    int i = 1;
+    Token first = t.get(0);
+    if (first.is("TRUNCATE")) {
+      i = skip(t, i, "TABLE");
+      readNames(t, i, out, false);
+    } else if (first.is("DROP")
+        || first.is("ALTER")
+        || first.is("RENAME")
+        || first.is("OPTIMIZE")) {
+      while (i < t.size()
+          && (t.get(i).is("TEMPORARY")
+              || t.get(i).is("ONLINE")
+              || t.get(i).is("IGNORE")
+              || t.get(i).is("NO_WRITE_TO_BINLOG")
+              || t.get(i).is("LOCAL"))) {
+        i++;
+      }
+      if (i < t.size() && (t.get(i).is("TABLE") || t.get(i).is("TABLES"))) {
+        i++;
+        if (i + 1 < t.size() && t.get(i).is("IF") && t.get(i + 1).is("EXISTS")) {
+          i += 2;
+        }
+        readNames(t, i, out, first.is("RENAME"));
+      } else if (i < t.size() && t.get(i).is("INDEX")) {
+        readNames(t, afterOn(t, i), out, false);
+      }
+    } else if (first.is("CREATE")) {
+      int on = afterOn(t, i);
+      if (on < t.size() && t.subList(1, on).stream().anyMatch(x -> x.is("INDEX"))) {
+        readNames(t, on, out, false);
+      }
+    }
+    return out;
+  }
+
+  private static int skip(List<Token> t, int i, String word) {
+    return i < t.size() && t.get(i).is(word) ? i + 1 : i;
+  }
+
+  /** The index after the first {@code ON} at or after {@code i}, or {@code t.size()}. */
+  private static int afterOn(List<Token> t, int i) {
+    for (int j = i; j < t.size(); j++) {
+      if (t.get(j).is("ON")) {
+        return j + 1;
+      }
+    }
+    return t.size();
+  }
+
+  /** Reads {@code name [, name]…} (RENAME: {@code name TO name [, …]}) starting at {@code i}. */
+  private static void readNames(List<Token> t, int i, List<TableName> out, boolean rename) {
+    while (i < t.size() && t.get(i).isIdentifier()) {
+      Token first = t.get(i);
+      if (i + 2 < t.size() && t.get(i + 1).isPunct(".") && t.get(i + 2).isIdentifier()) {
+        Token second = t.get(i + 2);
+        out.add(new TableName(first.value(), second.value(), first.start(), second.end(), false));
+        i += 3;
+      } else {
+        out.add(new TableName(null, first.value(), first.start(), first.end(), false));
+        i++;
+      }
+      if (rename && i < t.size() && t.get(i).is("TO")) {
+        i++;
+        continue;
+      }
+      if (i < t.size() && t.get(i).isPunct(",")) {
+        i++;
+        continue;
+      }
+      return;
+    }
   }
 
   /** {@code INSERT [LOW_PRIORITY|DELAYED|HIGH_PRIORITY] [IGNORE] [INTO] [db.]t …}. */

@@ -31,8 +31,19 @@ sealed interface StatementShape {
     USE
   }
 
-  /** Sent to the server unchanged. */
-  record PassThrough(PassKind kind) implements StatementShape {}
+  /**
+   * Sent to the server unchanged.
+   *
+   * @param kind what the shim refreshes afterwards
+   * @param tables for DDL, the tables it names (when the shim recognises the statement)
+   * @param dropsTables true for {@code DROP TABLE}
+   */
+  record PassThrough(PassKind kind, List<TableName> tables, boolean dropsTables)
+      implements StatementShape {
+    PassThrough(PassKind kind) {
+      this(kind, List.of(), false);
+    }
+  }
 
   /** Uses a Q4M function in a form the shim does not support; executing it is an error. */
   record Unsupported(String reason) implements StatementShape {}

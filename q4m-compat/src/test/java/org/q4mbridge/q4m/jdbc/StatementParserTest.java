@@ -153,12 +153,34 @@ class StatementParserTest {
 
   @Test
   void ddlAndUseAreFlaggedSoCachedAnswersAreRefreshed() {
-    assertThat(StatementParser.parse("TRUNCATE t")).isEqualTo(new PassThrough(PassKind.DDL));
-    assertThat(StatementParser.parse("alter table t add v3 int"))
-        .isEqualTo(new PassThrough(PassKind.DDL));
+    assertThat(((PassThrough) StatementParser.parse("alter table t add v3 int")).kind())
+        .isEqualTo(PassKind.DDL);
     assertThat(StatementParser.parse("USE other")).isEqualTo(new PassThrough(PassKind.USE));
     assertThat(StatementParser.parse("SET autocommit = 0"))
         .isEqualTo(new PassThrough(PassKind.OTHER));
+  }
+
+  @Test
+  void ddlNamesTheTablesItWouldLock() {
+    assertThat(ddlTables("TRUNCATE t")).containsExactly("t");
+    assertThat(ddlTables("truncate table db.t")).containsExactly("db.t");
+    assertThat(ddlTables("DROP TABLE IF EXISTS t, `t2`")).containsExactly("t", "t2");
+    assertThat(ddlTables("ALTER ONLINE TABLE t ADD v3 INT")).containsExactly("t");
+    assertThat(ddlTables("RENAME TABLE t TO old_t, t2 TO t"))
+        .containsExactly("t", "old_t", "t2", "t");
+    assertThat(ddlTables("OPTIMIZE TABLE t")).containsExactly("t");
+    assertThat(ddlTables("CREATE INDEX i ON t (v)")).containsExactly("t");
+    assertThat(ddlTables("DROP INDEX i ON db.t")).containsExactly("db.t");
+    assertThat(ddlTables("CREATE TABLE n (v INT)")).isEmpty();
+    assertThat(ddlTables("DROP DATABASE d")).isEmpty();
+  }
+
+  private static List<String> ddlTables(String sql) {
+    PassThrough p = (PassThrough) StatementParser.parse(sql);
+    assertThat(p.kind()).isEqualTo(PassKind.DDL);
+    return p.tables().stream()
+        .map(n -> n.schema() == null ? n.table() : n.schema() + "." + n.table())
+        .toList();
   }
 
   @Test
