@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -91,17 +92,16 @@ final class QueueSession {
 
   private final Connection user;
   private final Opener opener;
-  private final ShimOptions options;
   private final String server;
   private final ConditionTranslator conditions;
   private final QueueTables tables;
   private final IdleWait idle;
   private final boolean mariaDb;
   private final Set<Activity> insertedInTransaction = new LinkedHashSet<>();
-  private final Set<String> watermarkSchemas = new java.util.HashSet<>();
+  private final Set<String> watermarkSchemas = new HashSet<>();
   private final Map<String, String> conditionSql = new HashMap<>();
 
-  private Connection queue;
+  private volatile Connection queue;
   private String queueDatabase;
   private String database;
   private volatile Ownership ownership = Ownership.NONE;
@@ -119,7 +119,6 @@ final class QueueSession {
       throws SQLException {
     this.user = user;
     this.opener = opener;
-    this.options = options;
     this.server = server;
     this.conditions = conditions;
     this.tables = new QueueTables(options.rowIdColumn());
