@@ -38,11 +38,6 @@ final class ShimResultSet implements ResultSet {
     this.owner = owner;
   }
 
-  /** The driver's result set. */
-  ResultSet unwrapped() {
-    return delegate;
-  }
-
   @Override
   public boolean absolute(int row) throws SQLException {
     return delegate.absolute(row);
