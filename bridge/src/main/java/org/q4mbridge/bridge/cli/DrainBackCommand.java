@@ -89,6 +89,20 @@ public final class DrainBackCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCode.USAGE, "--idle: " + e.getMessage());
     }
+    PhaseLog log = new PhaseLog(Assembly.connections(c.database()), c.database().schema());
+    try {
+      if (log.lastPhase(table.toString()).filter("cutover"::equals).isPresent()) {
+        throw new CliException(
+            ExitCode.FAILED,
+            "queue "
+                + table
+                + " is in cutover: the bridge would forward drained jobs straight back to the"
+                + " broker; switch the phase first (runbooks/04-rollback.md step 3), then drain back");
+      }
+    } catch (SQLException e) {
+      throw new CliException(
+          ExitCode.UNAVAILABLE, "cannot read the phase log: " + e.getMessage(), e);
+    }
     DrainBackTarget target =
         new DrainBackTarget(table, new TableRef(c.database().schema(), "q4m_drained"));
     try (DrainSource source = source(sink, q.destination(), idleFor);
@@ -106,15 +120,14 @@ public final class DrainBackCommand implements Callable<Integer> {
               });
       out.println("drain-back " + table + ": " + r.summary());
       r.failures().forEach(f -> spec.commandLine().getErr().println("q4m-bridge: " + f));
-      new PhaseLog(Assembly.connections(c.database()), c.database().schema())
-          .append(
-              table.toString(),
-              PhaseLog.DRAIN_BACK,
-              q.phase().yamlName(),
-              q.phase().yamlName(),
-              org.q4mbridge.bridge.Daemon.digest(config.path()),
-              false,
-              r.summary());
+      log.append(
+          table.toString(),
+          PhaseLog.DRAIN_BACK,
+          q.phase().yamlName(),
+          q.phase().yamlName(),
+          org.q4mbridge.bridge.Daemon.digest(config.path()),
+          false,
+          r.summary());
       return r.failed() == 0 ? ExitCode.OK.code() : ExitCode.FAILED.code();
     } catch (SinkException e) {
       throw new CliException(ExitCode.UNAVAILABLE, sink.name() + ": " + e.getMessage(), e);

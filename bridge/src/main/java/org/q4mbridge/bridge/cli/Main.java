@@ -30,6 +30,7 @@ import picocli.CommandLine.ParameterException;
       TapCommand.class,
       DrainBackCommand.class,
       PhaseLogCommand.class,
+      SetPhaseCommand.class,
       StreamGroupCommand.class,
       DemoCommand.class,
       VersionCommand.class,

@@ -8,15 +8,18 @@ import org.q4mbridge.bridge.config.Phase;
  *
  * <pre>
  *   off ──▶ mirror ◀──▶ shadow ──(gate)──▶ cutover
- *    ▲        │            │                 │
- *    └────────┴────────────┴──(drain-back)───┘  (cutover ▶ mirror | shadow | off)
+ *    ▲        ▲            ▲                 │
+ *    └────────┴────────────┴─(acknowledged)──┘   then drain-back
  * </pre>
  *
  * <ul>
  *   <li>Entering {@code cutover} from any phase requires the cutover gate to pass, or {@code force:
  *       true} (logged as forced).
- *   <li>Leaving {@code cutover} requires a drain-back run after the cutover (so jobs no new worker
- *       took are back in the table), or {@code force: true}.
+ *   <li>Leaving {@code cutover} strands the jobs the broker still holds until drain-back returns
+ *       them to the table. Drain-back cannot run before the switch (the bridge would forward the
+ *       drained jobs straight back), so leaving cutover must be acknowledged with {@code force:
+ *       true} ({@code set-phase --force}); runbooks/04-rollback.md then runs drain-back. A
+ *       drain-back that already ran after the cutover also satisfies the guard.
  *   <li>Every other move is allowed.
  * </ul>
  */
@@ -84,10 +87,11 @@ public final class PhaseRules {
                 + to.yamlName()
                 + " refused for "
                 + queue
-                + ": run 'q4m-bridge drain-back --queue "
+                + ": leaving cutover strands the jobs the broker still holds; stop the new"
+                + " workers, acknowledge with force: true (q4m-bridge set-phase --force), reload,"
+                + " then run 'q4m-bridge drain-back --queue "
                 + queue
-                + "' first (runbooks/04-rollback.md) so jobs no new worker took go back to the"
-                + " table, or set force: true to acknowledge");
+                + "' (runbooks/04-rollback.md)");
       }
       default -> {
         return Optional.empty();

@@ -432,7 +432,7 @@ final class QueueSession {
         return;
       }
       EmulatedTable t = r.table();
-      try (PreparedStatement ps = q.prepareStatement(t.deleteSql(1))) {
+      try (PreparedStatement ps = q.prepareStatement(t.deleteOneSql())) {
         ps.setLong(1, r.rowId());
         ps.executeUpdate();
         q.commit();
@@ -606,13 +606,14 @@ final class QueueSession {
           ids.add(rs.getLong(1));
         }
       }
-      for (int from = 0; from < ids.size(); from += 500) {
-        List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
-        try (PreparedStatement ps = q.prepareStatement(t.deleteSql(chunk.size()))) {
-          for (int i = 0; i < chunk.size(); i++) {
-            ps.setLong(i + 1, chunk.get(i));
-          }
-          ps.executeUpdate();
+      // Point deletes of the rows locked above (an IN list may range-scan into rows others own).
+      try (PreparedStatement ps = q.prepareStatement(t.deleteOneSql())) {
+        for (long id : ids) {
+          ps.setLong(1, id);
+          ps.addBatch();
+        }
+        if (!ids.isEmpty()) {
+          ps.executeBatch();
         }
       }
       q.commit();

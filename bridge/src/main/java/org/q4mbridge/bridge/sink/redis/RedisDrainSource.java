@@ -37,9 +37,11 @@ public final class RedisDrainSource implements DrainSource {
   private final String stream;
   private final String group;
   private final Duration idle;
+  private final String endId;
   private String claimCursor = "0-0";
   private boolean ownPendingDone;
   private boolean claimDone;
+  private boolean fresh;
 
   public RedisDrainSource(String uri, String stream, String group, Duration idle)
       throws SinkException {
@@ -66,10 +68,22 @@ public final class RedisDrainSource implements DrainSource {
                 + group
                 + "' (the workers' group; see --group)");
       }
+      // Entries added after this point are not drained: if something still publishes to the
+      // stream, drain-back must not chase it forever.
+      List<Object> info = redis.xinfoStream(stream);
+      int i = info.indexOf("last-generated-id");
+      this.endId = i >= 0 ? String.valueOf(info.get(i + 1)) : "0-0";
     } catch (RedisException e) {
       close();
       throw new SinkException("stream '" + stream + "': " + e.getMessage(), e);
     }
+  }
+
+  private static boolean after(String id, String end) {
+    String[] a = id.split("-");
+    String[] b = end.split("-");
+    long ms = Long.parseLong(a[0]) - Long.parseLong(b[0]);
+    return ms > 0 || (ms == 0 && Long.parseLong(a[1]) > Long.parseLong(b[1]));
   }
 
   @Override
