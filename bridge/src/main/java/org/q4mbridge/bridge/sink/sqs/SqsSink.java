@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,9 +89,9 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * whatever SQS has not answered by then. {@link #start()} and {@link #probe} block for at most
  * {@code min(publishTimeout, 10 s)} per call to SQS.
  *
- * <p>Close: idempotent. New publishes answer {@code Unknown}; requests in flight get up to {@code
- * publishTimeout} to finish; stages still open are then completed with {@code Unknown}, and the
- * client is closed.
+ * <p>Close: idempotent. New publishes answer {@code Unknown}, requests not yet sent are not sent,
+ * requests in flight get up to {@code min(publishTimeout, 5 s)} to finish; stages still open are
+ * then completed with {@code Unknown}, and the client is closed.
  */
 public final class SqsSink implements Sink {
   private static final Logger LOG = LoggerFactory.getLogger(SqsSink.class);
@@ -98,11 +99,13 @@ public final class SqsSink implements Sink {
   /** Consecutive unanswered requests after which the sink reports itself unhealthy. */
   static final int UNHEALTHY_AFTER = 2;
 
-  /** How often the background check runs while SQS does not answer. */
-  static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
+  /** How often the background check may run. */
+  static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
 
   private static final Duration MAX_CHECK_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+  // The pump settles before closing sinks, so a request still running at close is stuck.
+  private static final Duration MAX_CLOSE_WAIT = Duration.ofSeconds(5);
   private static final int SDK_MAX_ATTEMPTS = 4;
   private static final Pattern QUEUE_NAME =
       Pattern.compile("[A-Za-z0-9_-]{1,75}\\.fifo|[A-Za-z0-9_-]{1,80}");
@@ -115,7 +118,15 @@ public final class SqsSink implements Sink {
       ScheduledExecutorService timer,
       ExecutorService prober) {}
 
+  /** Builds the SDK client; tests substitute a scripted one. */
+  @FunctionalInterface
+  interface ClientFactory {
+    SqsClient create(SqsSinkOptions options, AwsCredentialsProvider credentials);
+  }
+
   private final SqsSinkOptions options;
+  private final ClientFactory clientFactory;
+  private final Duration checkInterval;
   private final EntryEncoder encoder;
   private final long maxBatchBytes;
   private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
@@ -132,7 +143,13 @@ public final class SqsSink implements Sink {
 
   /** Validated options; nothing is connected until {@link #start()}. */
   public SqsSink(SqsSinkOptions options) {
-    this.options = java.util.Objects.requireNonNull(options, "options");
+    this(options, SqsSink::newClient, CHECK_INTERVAL);
+  }
+
+  SqsSink(SqsSinkOptions options, ClientFactory clientFactory, Duration checkInterval) {
+    this.clientFactory = Objects.requireNonNull(clientFactory, "clientFactory");
+    this.checkInterval = Objects.requireNonNull(checkInterval, "checkInterval");
+    this.options = Objects.requireNonNull(options, "options");
     this.encoder = new EntryEncoder(options.maxMessageBytes());
     this.maxBatchBytes =
         Math.max(options.maxMessageBytes(), SqsSinkOptions.DEFAULT_MAX_MESSAGE_BYTES);
@@ -190,8 +207,8 @@ public final class SqsSink implements Sink {
       r.timer()
           .scheduleWithFixedDelay(
               () -> heartbeat(r),
-              PROBE_INTERVAL.toMillis(),
-              PROBE_INTERVAL.toMillis(),
+              checkInterval.toMillis(),
+              checkInterval.toMillis(),
               TimeUnit.MILLISECONDS);
       LOG.info("{}: SQS at {} answers", name(), options.where());
     }
@@ -335,13 +352,10 @@ public final class SqsSink implements Sink {
     if (r != null) {
       r.prober().shutdownNow();
       r.senders().shutdown();
+      Duration bound = min(options.publishTimeout(), MAX_CLOSE_WAIT);
       try {
-        if (!r.senders()
-            .awaitTermination(options.publishTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-          LOG.warn(
-              "{}: SQS requests still running after {}; abandoning them",
-              name(),
-              options.publishTimeout());
+        if (!r.senders().awaitTermination(bound.toNanos(), TimeUnit.NANOSECONDS)) {
+          LOG.warn("{}: SQS requests still running after {}; abandoning them", name(), bound);
           r.senders().shutdownNow();
         }
       } catch (InterruptedException e) {
@@ -628,7 +642,7 @@ public final class SqsSink implements Sink {
   }
 
   /**
-   * Runs on the timer every {@link #PROBE_INTERVAL}: starts a background check when the last
+   * Runs on the timer every {@link #CHECK_INTERVAL}: starts a background check when the last
    * request failed or nothing has been answered for a whole interval, so an outage is noticed
    * without traffic (the pump sends nothing while it holds back) and the end of one too.
    */
@@ -639,7 +653,7 @@ public final class SqsSink implements Sink {
     boolean due =
         consecutiveFailures.get() > 0
             || !reachable
-            || System.nanoTime() - lastAnswerNanos >= PROBE_INTERVAL.toNanos();
+            || System.nanoTime() - lastAnswerNanos >= checkInterval.toNanos();
     if (due && checkRunning.compareAndSet(false, true)) {
       try {
         r.prober().execute(() -> checkInBackground(r));
@@ -759,7 +773,7 @@ public final class SqsSink implements Sink {
         AwsBasicCredentials.create(options.accessKeyId(), options.secretAccessKey()));
   }
 
-  private Resources open(AwsCredentialsProvider credentials) {
+  private static SqsClient newClient(SqsSinkOptions options, AwsCredentialsProvider credentials) {
     Duration timeout = options.publishTimeout();
     SqsClientBuilder builder =
         SqsClient.builder()
@@ -790,7 +804,11 @@ public final class SqsSink implements Sink {
     if (options.endpoint() != null) {
       builder.endpointOverride(options.endpoint());
     }
-    SqsClient client = builder.build();
+    return builder.build();
+  }
+
+  private Resources open(AwsCredentialsProvider credentials) {
+    SqsClient client = clientFactory.create(options, credentials);
     int threads = options.maxConcurrency();
     ThreadPoolExecutor senders =
         new ThreadPoolExecutor(
