@@ -58,19 +58,18 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * SDK v2 (DESIGN.md §4.1). Destinations are queue <em>names</em>, resolved to URLs once with {@code
  * GetQueueUrl} and cached; a name ending in {@code .fifo} is a FIFO queue.
  *
- * <p>Publishing: a batch is encoded per message (see {@link EntryEncoder}: key attribute {@code
- * q4m-key}, FIFO group and deduplication id, oversize and invalid messages rejected before
- * sending), grouped by queue and split into {@code SendMessageBatch} requests of at most 10 entries
- * and at most {@code max(maxMessageBytes, 256 KiB)} of payload. Requests to a standard queue run
- * concurrently; requests to a FIFO queue run one after the other in batch order, and after one
- * fails the rest of that queue's batch is not sent (answered {@code Unknown}), so the resend keeps
- * the order.
+ * <p>Publishing: a batch is encoded per message (key attribute {@code q4m-key}, FIFO group and
+ * deduplication id, oversize and invalid messages rejected before sending), grouped by queue and
+ * split into {@code SendMessageBatch} requests of at most 10 entries and at most {@code
+ * max(maxMessageBytes, 256 KiB)} of payload. Requests to a standard queue run concurrently;
+ * requests to a FIFO queue run one after the other in batch order, and after one fails the rest of
+ * that queue's batch is not sent (answered {@code Unknown}), so the resend keeps the order.
  *
  * <p>Verdicts: a successful entry is {@code Confirmed}; a failed entry is {@code Rejected}, not
  * retriable when SQS says it is the sender's fault ({@code senderFault}), retriable otherwise. A
- * request that fails as a whole after the SDK's retries is {@code Unknown} for its entries when
- * nothing or a 5xx came back (I/O error, timeout, throttling), and a retriable {@code Rejected}
- * when the queue is missing or access is denied. Any other 4xx for a request of several entries is
+ * request that fails as a whole after the SDK's retries is {@code Unknown} for its entries when no
+ * answer (I/O error, timeout), a 5xx or throttling came back, and a retriable {@code Rejected} when
+ * the queue is missing or access is denied. Any other 4xx for a request of several entries is
  * retried one entry per request, so only the message SQS refuses is rejected (not retriable).
  * Throttling and 5xx are retried by the SDK with exponential backoff and jitter (4 attempts,
  * throttling with a longer base delay), always within the publish timeout.
@@ -87,7 +86,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * synchronous client over the JDK's HTTP stack (no Netty from the AWS side, see bridge/pom.xml).
  * The returned stage completes at the latest after {@code publishTimeout}, with {@code Unknown} for
  * whatever SQS has not answered by then. {@link #start()} and {@link #probe} block for at most
- * {@code min(publishTimeout, 10 s)} per call to SQS.
+ * {@code min(publishTimeout, 10 s)} per call to SQS; {@code start()} also resolves the credentials,
+ * which with the default chain may consult the instance metadata service.
  *
  * <p>Close: idempotent. New publishes answer {@code Unknown}, requests not yet sent are not sent,
  * requests in flight get up to {@code min(publishTimeout, 5 s)} to finish; stages still open are
@@ -155,6 +155,7 @@ public final class SqsSink implements Sink {
         Math.max(options.maxMessageBytes(), SqsSinkOptions.DEFAULT_MAX_MESSAGE_BYTES);
   }
 
+  /** The validated options (the secret is masked in their {@code toString()}). */
   public SqsSinkOptions options() {
     return options;
   }
