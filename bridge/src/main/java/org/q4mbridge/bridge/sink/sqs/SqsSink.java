@@ -34,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -45,8 +46,10 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
 import software.amazon.awssdk.services.sqs.model.GetQueueUrlRequest;
 import software.amazon.awssdk.services.sqs.model.ListQueuesRequest;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
@@ -56,7 +59,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 /**
  * Publishes to Amazon SQS, or an SQS-compatible server through the endpoint override, with the AWS
  * SDK v2 (DESIGN.md §4.1). Destinations are queue <em>names</em>, resolved to URLs once with {@code
- * GetQueueUrl} and cached; a name ending in {@code .fifo} is a FIFO queue.
+ * GetQueueUrl} and cached (or built from {@code queueUrlPrefix} when set); a name ending in {@code
+ * .fifo} is a FIFO queue.
  *
  * <p>Publishing: a batch is encoded per message (key attribute {@code q4m-key}, FIFO group and
  * deduplication id, oversize and invalid messages rejected before sending), grouped by queue and
@@ -237,10 +241,36 @@ public final class SqsSink implements Sink {
                 + " name ends in .fifo)");
       }
       try {
-        queueUrl(r.client(), queue, checkTimeout());
+        String url = queueUrl(r.client(), queue, checkTimeout());
+        if (options.queueUrlPrefix() != null) {
+          checkQueueAttributes(r.client(), queue, url);
+        }
       } catch (RuntimeException e) {
         throw probeFailure(queue, e);
       }
+    }
+  }
+
+  /** With a URL prefix, GetQueueUrl is skipped, so existence is checked on the URL itself. */
+  private void checkQueueAttributes(SqsClient client, String queue, String url) {
+    try {
+      client.getQueueAttributes(
+          GetQueueAttributesRequest.builder()
+              .queueUrl(url)
+              .attributeNames(QueueAttributeName.QUEUE_ARN)
+              .overrideConfiguration(o -> o.apiCallTimeout(checkTimeout()))
+              .build());
+    } catch (RuntimeException e) {
+      if (RequestFailure.of(e) != RequestFailure.DENIED) {
+        throw e;
+      }
+      // A prefix is set precisely when this identity has few permissions; the first publish
+      // answers for the queue instead.
+      LOG.info(
+          "{}: may not read the attributes of queue '{}' ({}); not checked before publishing",
+          name(),
+          queue,
+          RequestFailure.describe(e));
     }
   }
 
@@ -555,6 +585,9 @@ public final class SqsSink implements Sink {
   }
 
   private String queueUrl(SqsClient client, String queue, Duration timeout) {
+    if (options.queueUrlPrefix() != null) {
+      return options.queueUrlPrefix() + queue;
+    }
     String url = queueUrls.get(queue);
     if (url != null) {
       return url;
@@ -769,6 +802,11 @@ public final class SqsSink implements Sink {
   private AwsCredentialsProvider credentials() {
     if (options.defaultCredentials()) {
       return DefaultCredentialsProvider.builder().build();
+    }
+    if (options.sessionToken() != null) {
+      return StaticCredentialsProvider.create(
+          AwsSessionCredentials.create(
+              options.accessKeyId(), options.secretAccessKey(), options.sessionToken()));
     }
     return StaticCredentialsProvider.create(
         AwsBasicCredentials.create(options.accessKeyId(), options.secretAccessKey()));

@@ -14,10 +14,16 @@ import java.util.regex.Pattern;
  *     because requests are signed for a region
  * @param endpoint endpoint override for SQS-compatible servers (ElasticMQ, LocalStack), or {@code
  *     null} for the region's AWS endpoint
+ * @param queueUrlPrefix when set, a queue's URL is this prefix plus its name and {@code
+ *     GetQueueUrl} is never called (no {@code sqs:GetQueueUrl} permission needed; {@link
+ *     SqsSink#probe} then checks a queue with {@code GetQueueAttributes}); must end with {@code /};
+ *     {@code null} resolves each name with {@code GetQueueUrl}
  * @param accessKeyId static credentials, or {@code null} together with {@code secretAccessKey} to
  *     use the AWS default credentials chain (environment, system properties, profile files, web
  *     identity, container and instance roles)
  * @param secretAccessKey see {@code accessKeyId}; never printed ({@link #toString()} masks it)
+ * @param sessionToken the session token of temporary static credentials, or {@code null}; only with
+ *     {@code accessKeyId}; never printed
  * @param publishTimeout the longest a {@link SqsSink#publish} waits for SQS before answering {@code
  *     Unknown} for what is still unanswered; also bounds each SQS call, the reachability checks and
  *     {@link SqsSink#close()}
@@ -31,8 +37,10 @@ public record SqsSinkOptions(
     String name,
     String region,
     URI endpoint,
+    String queueUrlPrefix,
     String accessKeyId,
     String secretAccessKey,
+    String sessionToken,
     Duration publishTimeout,
     long maxMessageBytes,
     int maxConcurrency) {
@@ -46,8 +54,9 @@ public record SqsSinkOptions(
   public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
   public static final int DEFAULT_MAX_CONCURRENCY = 8;
   static final int MAX_CONCURRENCY_LIMIT = 64;
-  private static final Duration MAX_PUBLISH_TIMEOUT = Duration.ofMinutes(5);
-  private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]*");
+  private static final Duration MAX_PUBLISH_TIMEOUT = Duration.ofMinutes(10);
+  // AWS regions are lower case; SQS-compatible servers take any name, so only the shape is checked.
+  private static final Pattern REGION = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
   public SqsSinkOptions {
     if (name == null || name.isBlank()) {
@@ -77,6 +86,26 @@ public record SqsSinkOptions(
             where + "endpoint must not carry credentials; use accessKeyId and secretAccessKey");
       }
     }
+    if (queueUrlPrefix != null) {
+      URI prefix;
+      try {
+        prefix = URI.create(queueUrlPrefix);
+      } catch (IllegalArgumentException e) {
+        prefix = null;
+      }
+      if (prefix == null
+          || !("http".equalsIgnoreCase(prefix.getScheme())
+              || "https".equalsIgnoreCase(prefix.getScheme()))
+          || prefix.getHost() == null
+          || !queueUrlPrefix.endsWith("/")) {
+        throw new IllegalArgumentException(
+            where
+                + "queueUrlPrefix '"
+                + queueUrlPrefix
+                + "' must be an http or https URL ending in '/' (e.g."
+                + " https://sqs.eu-west-1.amazonaws.com/123456789012/)");
+      }
+    }
     boolean hasId = accessKeyId != null;
     boolean hasSecret = secretAccessKey != null;
     if (hasId != hasSecret) {
@@ -89,12 +118,16 @@ public record SqsSinkOptions(
       throw new IllegalArgumentException(
           where + "accessKeyId and secretAccessKey must not be blank when set");
     }
+    if (sessionToken != null && (!hasId || sessionToken.isBlank())) {
+      throw new IllegalArgumentException(
+          where + "sessionToken needs accessKeyId and secretAccessKey and must not be blank");
+    }
     if (publishTimeout == null
         || publishTimeout.isNegative()
         || publishTimeout.isZero()
         || publishTimeout.compareTo(MAX_PUBLISH_TIMEOUT) > 0) {
       throw new IllegalArgumentException(
-          where + "publishTimeout must be > 0 and <= 5m, was " + publishTimeout);
+          where + "publishTimeout must be > 0 and <= 10m, was " + publishTimeout);
     }
     if (maxMessageBytes < 1 || maxMessageBytes > MAX_MESSAGE_BYTES) {
       throw new IllegalArgumentException(
@@ -115,7 +148,8 @@ public record SqsSinkOptions(
   }
 
   /**
-   * Options with the defaults for timeout, size and concurrency.
+   * Options with the defaults for timeout, size and concurrency, resolving queue URLs with {@code
+   * GetQueueUrl} and without a session token.
    *
    * @param endpoint {@code null} for AWS
    * @param accessKeyId {@code null} (with {@code secretAccessKey}) for the default credentials
@@ -127,8 +161,10 @@ public record SqsSinkOptions(
         name,
         region,
         endpoint,
+        null,
         accessKeyId,
         secretAccessKey,
+        null,
         DEFAULT_PUBLISH_TIMEOUT,
         DEFAULT_MAX_MESSAGE_BYTES,
         DEFAULT_MAX_CONCURRENCY);
@@ -140,8 +176,10 @@ public record SqsSinkOptions(
         name,
         region,
         endpoint,
+        queueUrlPrefix,
         accessKeyId,
         secretAccessKey,
+        sessionToken,
         timeout,
         maxMessageBytes,
         maxConcurrency);
@@ -153,10 +191,27 @@ public record SqsSinkOptions(
         name,
         region,
         endpoint,
+        queueUrlPrefix,
         accessKeyId,
         secretAccessKey,
+        sessionToken,
         publishTimeout,
         bytes,
+        maxConcurrency);
+  }
+
+  /** The same options with queue URLs built from {@code prefix} (ending in {@code /}). */
+  public SqsSinkOptions withQueueUrlPrefix(String prefix) {
+    return new SqsSinkOptions(
+        name,
+        region,
+        endpoint,
+        prefix,
+        accessKeyId,
+        secretAccessKey,
+        sessionToken,
+        publishTimeout,
+        maxMessageBytes,
         maxConcurrency);
   }
 
@@ -170,7 +225,7 @@ public record SqsSinkOptions(
     return endpoint != null ? endpoint.toString() : "region " + region;
   }
 
-  /** Masks the secret so options can be logged. */
+  /** Masks the secret and the session token so options can be logged. */
   @Override
   public String toString() {
     return "SqsSinkOptions[name="
@@ -179,10 +234,14 @@ public record SqsSinkOptions(
         + region
         + ", endpoint="
         + endpoint
+        + ", queueUrlPrefix="
+        + queueUrlPrefix
         + ", accessKeyId="
         + accessKeyId
         + ", secretAccessKey="
         + (secretAccessKey == null ? "null" : "****")
+        + ", sessionToken="
+        + (sessionToken == null ? "null" : "****")
         + ", publishTimeout="
         + publishTimeout
         + ", maxMessageBytes="

@@ -84,8 +84,10 @@ final class ElasticMq implements AutoCloseable {
         name,
         REGION,
         endpoint,
+        null,
         ACCESS_KEY_ID,
         SECRET_ACCESS_KEY,
+        null,
         publishTimeout,
         maxMessageBytes,
         SqsSinkOptions.DEFAULT_MAX_CONCURRENCY);

@@ -2,10 +2,13 @@ package org.q4mbridge.bridge.sink.sqs;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 import software.amazon.awssdk.services.sqs.model.GetQueueUrlRequest;
 import software.amazon.awssdk.services.sqs.model.GetQueueUrlResponse;
 import software.amazon.awssdk.services.sqs.model.ListQueuesRequest;
@@ -24,6 +27,7 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 final class ScriptedSqsClient implements SqsClient {
   private final Function<SendMessageBatchRequest, SendMessageBatchResponse> script;
   private final List<SendMessageBatchRequest> requests = new ArrayList<>();
+  private final AtomicInteger queueUrlLookups = new AtomicInteger();
 
   ScriptedSqsClient(Function<SendMessageBatchRequest, SendMessageBatchResponse> script) {
     this.script = script;
@@ -41,11 +45,21 @@ final class ScriptedSqsClient implements SqsClient {
     return script.apply(request);
   }
 
+  int queueUrlLookups() {
+    return queueUrlLookups.get();
+  }
+
   @Override
   public GetQueueUrlResponse getQueueUrl(GetQueueUrlRequest request) {
+    queueUrlLookups.incrementAndGet();
     return GetQueueUrlResponse.builder()
         .queueUrl("https://sqs.example/000000000000/" + request.queueName())
         .build();
+  }
+
+  @Override
+  public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
+    return GetQueueAttributesResponse.builder().build();
   }
 
   @Override

@@ -218,6 +218,33 @@ class SqsSinkIT extends SqsSinkContract {
   }
 
   @Test
+  void withAQueueUrlPrefixMessagesArriveAndProbeStillNamesAMissingQueue() throws Exception {
+    String queue = destination();
+    String url = elasticMq.url(queue);
+    String prefix = url.substring(0, url.lastIndexOf('/') + 1);
+    SqsSink sink =
+        (SqsSink)
+            started(
+                new SqsSink(
+                    elasticMq
+                        .options(
+                            "sqs-test", PUBLISH_TIMEOUT, SqsSinkOptions.DEFAULT_MAX_MESSAGE_BYTES)
+                        .withQueueUrlPrefix(prefix)));
+
+    sink.probe(List.of(queue));
+    assertThatThrownBy(() -> sink.probe(List.of("jobs")))
+        .hasMessage(
+            "sqs-test: queue 'jobs' does not exist at "
+                + elasticMq.endpoint()
+                + " (create it, or check region/endpoint)");
+    List<OutboundMessage> batch = batch(queue, 0, 15);
+    assertThat(verdicts(sink, batch)).allMatch(Verdict::confirmed);
+    assertThat(readBack(queue))
+        .extracting(Received::key)
+        .containsExactlyInAnyOrderElementsOf(keys(batch));
+  }
+
+  @Test
   void startWhereNothingListensFailsInOneLineWithoutTheSecret() throws Exception {
     URI nowhere = URI.create("http://127.0.0.1:" + freePort());
     SqsSink sink =

@@ -34,13 +34,19 @@ class SqsSinkTest {
   }
 
   private SqsSink started(ScriptedSqsClient client) throws Exception {
+    return started(client, null);
+  }
+
+  private SqsSink started(ScriptedSqsClient client, String queueUrlPrefix) throws Exception {
     SqsSinkOptions options =
         new SqsSinkOptions(
             "sqs-scripted",
             "eu-west-1",
             URI.create("http://127.0.0.1:1"),
+            queueUrlPrefix,
             "id",
             "secret",
+            null,
             Duration.ofSeconds(10),
             SqsSinkOptions.DEFAULT_MAX_MESSAGE_BYTES,
             2);
@@ -232,5 +238,19 @@ class SqsSinkTest {
               assertThat(e.messageDeduplicationId()).isNull();
               assertThat(e.messageAttributes()).containsKey(EntryEncoder.KEY_ATTRIBUTE);
             });
+  }
+
+  @Test
+  void withAQueueUrlPrefixQueueUrlsAreBuiltNotLookedUp() throws Exception {
+    ScriptedSqsClient client = new ScriptedSqsClient(ScriptedSqsClient::allSucceed);
+    SqsSink sink = started(client, "https://sqs.eu-west-1.amazonaws.com/123456789012/");
+
+    sink.probe(List.of("jobs"));
+    assertThat(publish(sink, batch("jobs", 3))).containsOnly(Verdict.CONFIRMED);
+
+    assertThat(client.queueUrlLookups()).isZero();
+    assertThat(client.requests())
+        .extracting(SendMessageBatchRequest::queueUrl)
+        .containsExactly("https://sqs.eu-west-1.amazonaws.com/123456789012/jobs");
   }
 }
