@@ -28,6 +28,28 @@ final class Sinks {
               null,
               org.q4mbridge.bridge.sink.rabbitmq.RabbitMqSinkOptions.DEFAULT_RECOVERY_INTERVAL));
     }
+    if (c instanceof SqsSinkConfig q) {
+      String key = null;
+      String secret = null;
+      String token = null;
+      if (q.credentials() instanceof SqsSinkConfig.StaticKeys k) {
+        key = k.accessKeyId().reveal();
+        secret = k.secretAccessKey().reveal();
+        token = k.sessionToken().map(t -> t.reveal()).orElse(null);
+      }
+      return new org.q4mbridge.bridge.sink.sqs.SqsSink(
+          new org.q4mbridge.bridge.sink.sqs.SqsSinkOptions(
+              q.name(),
+              q.region(),
+              q.endpoint().map(java.net.URI::create).orElse(null),
+              q.queueUrlPrefix().orElse(null),
+              key,
+              secret,
+              token,
+              q.publishTimeout(),
+              q.maxMessageBytes(),
+              org.q4mbridge.bridge.sink.sqs.SqsSinkOptions.DEFAULT_MAX_CONCURRENCY));
+    }
     throw new CliException(
         ExitCode.CONFIG,
         "sinks." + c.name() + ": type '" + c.type() + "' is not available in this build yet");
