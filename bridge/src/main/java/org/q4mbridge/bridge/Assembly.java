@@ -229,7 +229,10 @@ public final class Assembly {
         f,
         new org.q4mbridge.bridge.phase.PhaseLog(f, config.database().schema()),
         org.q4mbridge.bridge.phase.GateCheck.NO_DATA,
-        config.shutdown().grace().multipliedBy(4));
+        // Cutover waits for the tap's last copies to be forwarded; a large backlog takes a while.
+        java.time.Duration.ofMinutes(5).compareTo(config.shutdown().grace().multipliedBy(4)) > 0
+            ? java.time.Duration.ofMinutes(5)
+            : config.shutdown().grace().multipliedBy(4));
   }
 
   /** The bridge runtime for a configuration (sinks constructed, nothing started). */

@@ -173,9 +173,12 @@ public final class Bridge {
    *
    * @return the names of the queues that were restarted
    */
-  public synchronized List<String> apply(List<QueuePlan> next) throws InterruptedException {
+  /** What {@link #apply} did: queues restarted, and queues whose change failed (with why). */
+  public record ApplyResult(List<String> restarted, Map<String, String> failed) {}
+
+  public synchronized ApplyResult apply(List<QueuePlan> next) throws InterruptedException {
     List<String> changed = new ArrayList<>();
-    List<String> failures = new ArrayList<>();
+    Map<String, String> failures = new LinkedHashMap<>();
     Map<String, QueuePlan> byName = new LinkedHashMap<>();
     next.forEach(p -> byName.put(p.name(), p));
     Map<String, QueuePlan> previous = new LinkedHashMap<>();
@@ -186,8 +189,7 @@ public final class Bridge {
         try {
           steps.beforeDrain(before, wanted);
         } catch (Exception ex) {
-          failures.add(
-              "queue " + e.getKey() + ": " + ex.getMessage() + " (kept running as before)");
+          failures.put(e.getKey(), ex.getMessage() + " (kept running as before)");
           byName.put(e.getKey(), before);
           continue;
         }
@@ -209,7 +211,7 @@ public final class Bridge {
           steps.beforeStart(before, p);
           startQueue(p);
         } catch (Exception ex) {
-          failures.add("queue " + p.name() + ": " + ex.getMessage());
+          failures.put(p.name(), ex.getMessage());
           if (before != null) {
             LOG.error("queue {}: {}; restarting it as it was", p.name(), ex.getMessage());
             startQueue(before);
@@ -226,15 +228,13 @@ public final class Bridge {
         try {
           steps.beforeStart(gone.getValue(), null);
         } catch (Exception ex) {
-          failures.add("queue " + gone.getKey() + ": " + ex.getMessage());
+          failures.put(gone.getKey(), ex.getMessage());
         }
       }
     }
     plans = List.copyOf(byName.values());
-    if (!failures.isEmpty()) {
-      throw new IllegalStateException(String.join("; ", failures));
-    }
-    return changed;
+    changed.removeAll(failures.keySet());
+    return new ApplyResult(changed, failures);
   }
 
   private void drain(String name, Running r) throws InterruptedException {

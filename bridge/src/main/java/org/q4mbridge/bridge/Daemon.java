@@ -173,12 +173,19 @@ public final class Daemon {
         return reloadFailed(String.join("; ", refused) + " — nothing was changed");
       }
       List<QueuePlan> plans = Assembly.plans(next);
-      List<String> restarted;
-      try {
-        restarted = bridge.apply(plans);
-      } finally {
-        phases.record(changes, digest(file));
+      Bridge.ApplyResult applied = bridge.apply(plans);
+      phases.record(
+          changes.stream()
+              .filter(c -> !applied.failed().containsKey(c.queue().table().toString()))
+              .toList(),
+          digest(file));
+      if (!applied.failed().isEmpty()) {
+        // Some queues kept their old settings; the file is not fully in force.
+        List<String> why = new java.util.ArrayList<>();
+        applied.failed().forEach((q, m) -> why.add("queue " + q + ": " + m));
+        return reloadFailed(String.join("; ", why));
       }
+      List<String> restarted = applied.restarted();
       config = next;
       lastReloadError = null;
       registry.counter(MetricNames.RELOADS_APPLIED).inc();

@@ -58,17 +58,14 @@ public final class PhaseController implements Bridge.TransitionSteps {
    * is) to {@code next}.
    */
   public List<Change> changes(BridgeConfig current, BridgeConfig next) throws SQLException {
+    // The phase log, not the previous file, says where a queue is: a reload that applied only
+    // partly, or a restart with an edited file, is then judged against what really happened.
     List<Change> out = new ArrayList<>();
     for (QueueConfig q : next.queues()) {
-      Phase from;
-      if (current == null) {
-        from =
-            log.lastPhase(q.table().toString())
-                .map(s -> Phase.valueOf(s.toUpperCase(Locale.ROOT)))
-                .orElse(Phase.OFF);
-      } else {
-        from = current.queue(q.table()).map(QueueConfig::phase).orElse(Phase.OFF);
-      }
+      Phase from =
+          log.lastPhase(q.table().toString())
+              .map(s -> Phase.valueOf(s.toUpperCase(Locale.ROOT)))
+              .orElse(Phase.OFF);
       if (from != q.phase()) {
         out.add(new Change(q, from, q.phase()));
       }
@@ -136,7 +133,13 @@ public final class PhaseController implements Bridge.TransitionSteps {
       Tap tap = tap(before);
       try (Connection c = connections.open()) {
         tap.stop(c);
-        waitUntilEmpty(c, tap);
+        try {
+          waitUntilEmpty(c, tap);
+        } catch (Exception e) {
+          // Cutover postponed: copy again, so the phase that keeps running keeps its data.
+          tap.install(c);
+          throw e;
+        }
       }
     }
   }
@@ -145,7 +148,13 @@ public final class PhaseController implements Bridge.TransitionSteps {
     IdleWait wait = new IdleWait(Duration.ofMillis(20), Duration.ofMillis(500));
     long deadline = System.nanoTime() + tapDrainTimeout.toNanos();
     long left;
+    long nextReport = System.nanoTime();
     while ((left = tap.backlog(c)) > 0) {
+      if (System.nanoTime() >= nextReport) {
+        LOG.info(
+            "cutover of {}: forwarding the last {} copies from the tap first", tap.table(), left);
+        nextReport = System.nanoTime() + 10_000_000_000L;
+      }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
             "the tap "
@@ -154,7 +163,7 @@ public final class PhaseController implements Bridge.TransitionSteps {
                 + left
                 + " copies after "
                 + tapDrainTimeout
-                + "; the tap is stopped, cutover postponed — reload again to retry");
+                + "; the tap copies again and the phase is unchanged — reload again to retry");
       }
       wait.pause(deadline - System.nanoTime());
     }
