@@ -41,7 +41,8 @@ public final class StatusPage {
                 + ".phase{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;"
                 + "font-weight:600}.off{background:#8a93a3}.mirror{background:#5470c6}"
                 + ".shadow{background:#9a60b4}.cutover{background:#2f9e44}"
-                + ".err{color:#8a1c1c;font-size:12px}.small{font-size:12px;color:#5b6475}")
+                + ".err{color:#8a1c1c;font-size:12px}.small{font-size:12px;color:#5b6475}"
+                + "td.w{word-break:break-all;max-width:220px;font-size:13px}")
         .append("</style></head><body>");
     h.append("<h1>q4m-bridge</h1><div class=\"meta\">version ")
         .append(esc(s.version()))
@@ -86,7 +87,10 @@ public final class StatusPage {
           .append("</span>")
           .append(q.ready() ? "" : "<div class=\"err\">" + esc(q.notReadyReason()) + "</div>")
           .append("</td><td class=\"n\">")
-          .append(q.backlog() == null ? "?" : String.format(Locale.ROOT, "%,d", q.backlog()))
+          .append(
+              off(q)
+                  ? "&ndash;"
+                  : q.backlog() == null ? "?" : String.format(Locale.ROOT, "%,d", q.backlog()))
           .append(
               q.backlogError() == null
                   ? ""
@@ -94,7 +98,7 @@ public final class StatusPage {
           .append("</td><td class=\"n\">")
           .append(q.oldestAgeSeconds() == null ? "&ndash;" : duration(q.oldestAgeSeconds()))
           .append("</td><td class=\"n\">")
-          .append(String.format(Locale.ROOT, "%,d", q.inFlight()))
+          .append(off(q) ? "&ndash;" : String.format(Locale.ROOT, "%,d", q.inFlight()))
           .append("</td><td class=\"n\">")
           .append(String.format(Locale.ROOT, "%,.1f", q.ackedPerSecond()))
           .append("</td><td class=\"n\">")
@@ -104,9 +108,9 @@ public final class StatusPage {
               q.secondsSinceProgress() == null
                   ? "&ndash;"
                   : duration(q.secondsSinceProgress()) + " ago")
-          .append("</td><td>")
+          .append("</td><td class=\"w\">")
           .append(esc(q.destination() == null ? "" : q.destination()))
-          .append("</td><td>")
+          .append("</td><td class=\"w\">")
           .append(esc(String.join(", ", q.sinks())))
           .append(
               q.bestEffort().isEmpty()
@@ -115,7 +119,7 @@ public final class StatusPage {
                       + esc(String.join(", ", q.bestEffort()))
                       + "</div>")
           .append("</td><td class=\"n\">")
-          .append(q.consumers())
+          .append(off(q) ? "&ndash;" : String.valueOf(q.consumers()))
           .append("</td></tr>");
     }
     h.append("</table>");
@@ -159,6 +163,10 @@ public final class StatusPage {
         .append(" &middot; probes: <code>/health/live</code>, <code>/health/ready</code></p>")
         .append("</body></html>\n");
     return h.toString();
+  }
+
+  private static boolean off(Status.Queue q) {
+    return q.phase().equals("off");
   }
 
   /** {@code 42 s}, {@code 3 min 5 s}, {@code 2 h 10 min}, {@code 3 d 4 h}. */
