@@ -194,6 +194,9 @@ public final class Operations implements Lifecycle {
         new BacklogSampler(connections, bridge::plans, registry, settings.sampleInterval(), clock);
     sampler.start();
     registry.gauge(MetricNames.READY, () -> () -> snapshot != null && snapshot.ready() ? 1 : 0);
+    // Counters exist from the start at 0, so Prometheus' increase() sees their first step.
+    registry.counter(MetricNames.RELOADS_APPLIED);
+    registry.counter(MetricNames.RELOADS_FAILED);
     refresh();
     if (admin != null) {
       admin.start();
@@ -454,6 +457,11 @@ public final class Operations implements Lifecycle {
       String q = p.name();
       wanted.put(MetricNames.phase(q), q);
       if (!p.idle()) {
+        // Meters from the start at 0, so increase() sees the first dead letter too.
+        registry.meter(MetricNames.rowsClaimed(q));
+        registry.meter(MetricNames.rowsAcknowledged(q));
+        registry.meter(MetricNames.rowsReleased(q));
+        registry.meter(MetricNames.rowsDeadLettered(q));
         wanted.put(MetricNames.inFlight(q), q);
         wanted.put(MetricNames.backlog(q), q);
         wanted.put(MetricNames.oldestAgeSeconds(q), q);
