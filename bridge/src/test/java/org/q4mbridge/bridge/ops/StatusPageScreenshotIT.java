@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +40,8 @@ class StatusPageScreenshotIT {
               + " chromium (Debian's chromium package), or set Q4M_TEST_CHROMIUM");
     }
     ScheduledExecutorService producers = Executors.newSingleThreadScheduledExecutor();
+    AtomicReference<Exception> producerFailure = new AtomicReference<>();
+    AtomicReference<String> lastStatus = new AtomicReference<>("none yet");
     try (TestDatabase db = TestDatabase.create("page")) {
       new BridgeSchema(db.url(), TestDatabase.USER, TestDatabase.PASSWORD, db.name()).migrate();
       TestBridge.createJobTable(db, "mail_queue");
@@ -77,26 +80,37 @@ class StatusPageScreenshotIT {
                 TestBridge.insertJobs(db, "mail_queue", 40);
                 TestBridge.insertJobs(db, "image_queue__tap", 40);
               } catch (Exception e) {
-                throw new IllegalStateException(e);
+                producerFailure.compareAndSet(null, e);
               }
             },
             0,
             100,
             TimeUnit.MILLISECONDS);
-        await("rates and a backlog to show")
-            .atMost(Duration.ofSeconds(60))
-            .until(
-                () -> {
-                  Status s = daemon.operations().status();
-                  Status.Queue mail = s.queues().get(0);
-                  Status.Queue image = s.queues().get(1);
-                  return mail.ackedPerSecond() > 50
-                      && image.ackedPerSecond() > 0
-                      && image.backlog() != null
-                      && image.backlog() > 200
-                      && image.oldestAgeSeconds() != null
-                      && image.oldestAgeSeconds() > 1;
-                });
+        try {
+          await("rates and a backlog to show")
+              .atMost(Duration.ofSeconds(90))
+              .failFast("a producer failed", () -> producerFailure.get() != null)
+              .until(
+                  () -> {
+                    Status s = daemon.operations().status();
+                    lastStatus.set(AdminServer.mapper().writeValueAsString(s.queues()));
+                    Status.Queue mail = s.queues().get(0);
+                    Status.Queue image = s.queues().get(1);
+                    return mail.ackedPerSecond() > 0
+                        && image.ackedPerSecond() > 0
+                        && image.backlog() != null
+                        && image.backlog() > 100
+                        && image.oldestAgeSeconds() != null
+                        && image.oldestAgeSeconds() > 0;
+                  });
+        } catch (RuntimeException e) {
+          throw new AssertionError(
+              "no rates and backlog to show; last queues: "
+                  + lastStatus.get()
+                  + "; producer failure: "
+                  + producerFailure.get(),
+              e);
+        }
         String url = daemon.operations().adminUri() + "/status?format=html";
         String html = TestBridge.get(url, "text/html").body();
         assertThat(html).contains("cutover").contains("mirror").contains("off").contains("Backlog");
