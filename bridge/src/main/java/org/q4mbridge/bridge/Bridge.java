@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.q4mbridge.bridge.cli.CliException;
 import org.q4mbridge.bridge.cli.ExitCode;
+import org.q4mbridge.bridge.ops.BridgeView;
 import org.q4mbridge.bridge.pump.PumpListener;
 import org.q4mbridge.bridge.pump.QueuePlan;
 import org.q4mbridge.bridge.pump.QueuePump;
@@ -22,6 +23,7 @@ import org.q4mbridge.bridge.sink.SinkException;
 import org.q4mbridge.q4m.QueueSourceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The running bridge: its sinks and one {@link QueuePump} per active queue.
@@ -35,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; {@link #apply} and stop requests are serialised.
  */
-public final class Bridge {
+public final class Bridge implements BridgeView {
   private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
 
   private final Map<String, Sink> sinks;
@@ -141,7 +143,13 @@ public final class Bridge {
             p.bestEffortSinks().stream().map(this::sink).toList(),
             listener,
             this::fatal);
-    pump.start();
+    // The pump's threads inherit the MDC of the thread that starts them: logs carry the phase.
+    MDC.put("phase", p.phase());
+    try {
+      pump.start();
+    } finally {
+      MDC.remove("phase");
+    }
     running.put(p.name(), new Running(p, pump));
     LOG.info(
         "queue {}: phase {}, {} consumer(s), batch {}, to {} via {}",
@@ -250,17 +258,20 @@ public final class Bridge {
   }
 
   /** The plans in force. */
+  @Override
   public List<QueuePlan> plans() {
     return plans;
   }
 
   /** The pump of a queue, or null when the queue is off or unknown. */
+  @Override
   public synchronized QueuePump pump(String queue) {
     Running r = running.get(queue);
     return r == null ? null : r.pump();
   }
 
   /** The sinks by name. */
+  @Override
   public Map<String, Sink> sinks() {
     return sinks;
   }
@@ -293,6 +304,7 @@ public final class Bridge {
   }
 
   /** True once a stop was requested (by a signal or a fatal error). */
+  @Override
   public boolean stopping() {
     return stopRequested.getCount() == 0;
   }

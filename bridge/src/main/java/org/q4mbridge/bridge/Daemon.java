@@ -12,8 +12,9 @@ import org.q4mbridge.bridge.config.BridgeConfig;
 import org.q4mbridge.bridge.config.ConfigException;
 import org.q4mbridge.bridge.config.ConfigLoader;
 import org.q4mbridge.bridge.ops.BridgeSchema;
+import org.q4mbridge.bridge.ops.Lifecycle;
 import org.q4mbridge.bridge.ops.MetricNames;
-import org.q4mbridge.bridge.ops.MetricsListener;
+import org.q4mbridge.bridge.ops.Operations;
 import org.q4mbridge.bridge.phase.PhaseController;
 import org.q4mbridge.bridge.pump.QueuePlan;
 import org.q4mbridge.q4m.SqlErrors;
@@ -35,6 +36,8 @@ public final class Daemon {
   private final MetricRegistry registry;
   private volatile BridgeConfig config;
   private volatile String lastReloadError;
+  // Operations hooks (metrics, admin HTTP, systemd): told about start, reload and stop.
+  private volatile Lifecycle lifecycle = Lifecycle.NONE;
 
   private final PhaseController phases;
 
@@ -57,13 +60,29 @@ public final class Daemon {
       org.q4mbridge.bridge.ops.LoggingSetup.json();
     }
     MetricRegistry registry = new MetricRegistry();
-    Daemon d = start(file, config, registry);
+    Daemon d = start(file, config, registry, Operations.Settings.service());
     d.installSignals();
-    return d.bridge.awaitExit();
+    try {
+      return d.bridge.awaitExit();
+    } finally {
+      d.lifecycle.stopped();
+    }
   }
 
-  /** Starts a daemon without signal handlers (tests and the demo drive it directly). */
+  /**
+   * Starts a daemon without signal handlers (tests and the demo drive it directly), with metrics
+   * but without the admin listener, JMX or systemd notifications.
+   */
   public static Daemon start(Path file, BridgeConfig config, MetricRegistry registry) {
+    return start(file, config, registry, Operations.Settings.embedded());
+  }
+
+  /**
+   * Starts a daemon without signal handlers, with the operations {@code ops} asks for. Operations
+   * are told the bridge is ready (systemd READY=1) only once every required sink passed its probe.
+   */
+  public static Daemon start(
+      Path file, BridgeConfig config, MetricRegistry registry, Operations.Settings ops) {
     requireSchema(config);
     requireDatabase(config);
     PhaseController phases = Assembly.phases(config);
@@ -78,12 +97,22 @@ public final class Daemon {
       throw new CliException(
           ExitCode.UNAVAILABLE, "cannot read the phase log: " + e.getMessage(), e);
     }
-    Bridge bridge = Assembly.bridge(config, Assembly.sinks(config), new MetricsListener(registry));
+    Operations operations =
+        Operations.open(config, registry, ops, Assembly.connections(config.database()));
+    Bridge bridge = Assembly.bridge(config, Assembly.sinks(config), operations.pumpListener());
     bridge.steps(phases);
-    bridge.start(Assembly.plans(config));
+    try {
+      bridge.start(Assembly.plans(config));
+    } catch (RuntimeException e) {
+      operations.stopped();
+      throw e;
+    }
     phases.record(changes, digest(file));
     LOG.info("q4m-bridge running with {} queue(s) from {}", config.queues().size(), file);
-    return new Daemon(file, config, bridge, registry, phases);
+    Daemon d = new Daemon(file, config, bridge, registry, phases);
+    d.lifecycle = operations;
+    operations.ready(bridge, d::lastReloadError);
+    return d;
   }
 
   /** SHA-256 of the configuration file, written to the phase log with each transition. */
@@ -96,6 +125,11 @@ public final class Daemon {
     } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
       return "0".repeat(64);
     }
+  }
+
+  /** Operations of this daemon (the admin listener's address, the status snapshot). */
+  public Operations operations() {
+    return lifecycle instanceof Operations o ? o : null;
   }
 
   public Bridge bridge() {
@@ -208,6 +242,17 @@ public final class Daemon {
     return false;
   }
 
+  /** SIGHUP: a reload between the lifecycle's reloading and reloaded (systemd RELOADING/READY). */
+  private void reloadOnSignal() {
+    lifecycle.reloading();
+    boolean applied = false;
+    try {
+      applied = reload();
+    } finally {
+      lifecycle.reloaded(applied, lastReloadError);
+    }
+  }
+
   private void installSignals() {
     AtomicInteger terms = new AtomicInteger();
     sun.misc.SignalHandler term =
@@ -216,6 +261,7 @@ public final class Daemon {
             LOG.info(
                 "SIG{}: stopping — settling in-flight rows (again to release them now)",
                 sig.getName());
+            lifecycle.stopping();
             bridge.requestStop();
           } else {
             LOG.warn("SIG{} again: releasing every unsettled row now", sig.getName());
@@ -227,7 +273,7 @@ public final class Daemon {
     Signal.handle(
         new Signal("HUP"),
         sig -> {
-          Thread t = new Thread(this::reload, "reload");
+          Thread t = new Thread(this::reloadOnSignal, "reload");
           t.setDaemon(true);
           t.start();
         });

@@ -23,6 +23,7 @@ import picocli.CommandLine.ParameterException;
     footer = "%s",
     subcommands = {
       RunCommand.class,
+      StatusCommand.class,
       CheckCommand.class,
       MigrateCommand.class,
       DlqCommand.class,

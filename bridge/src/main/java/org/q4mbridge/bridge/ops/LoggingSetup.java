@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code logging.format}: plain lines (logback.xml's default) or JSON lines (Logback's own
- * {@link JsonEncoder}, one object per line with the MDC — queue, message key). Payloads are never
- * logged by the bridge; {@code logging.logPayloads} only adds them to dead-letter log lines.
+ * {@link JsonEncoder}, one object per line with the MDC — queue, phase, message key). Payloads are
+ * never logged by the bridge; {@code logging.logPayloads} is accepted but adds nothing yet.
  */
 public final class LoggingSetup {
   private LoggingSetup() {}

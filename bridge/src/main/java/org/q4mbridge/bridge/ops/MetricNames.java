@@ -1,14 +1,53 @@
 package org.q4mbridge.bridge.ops;
 
+import java.util.List;
+
 /**
- * Every metric name the bridge registers, declared once (README "Metrics" lists them). Per-queue
+ * Every metric name the bridge registers, declared once (README "Operations" lists them). Per-queue
  * and per-sink names end with the queue or sink name: {@code
- * q4m_bridge.rows.acknowledged.app.jobs}.
+ * q4m_bridge.rows.acknowledged.app.jobs}. Dropwizard has no labels, so {@link #FAMILIES} tells the
+ * Prometheus exporter how to turn that suffix back into a {@code queue} or {@code sink} label
+ * ({@code q4m_bridge_rows_acknowledged_total{queue="app.jobs"}}).
+ *
+ * <p>RabbitMQ client metrics (amqp-client's {@code StandardMetricsCollector} on this registry) will
+ * be declared here by the RabbitMQ sink; HikariCP is not used by the bridge yet.
  */
 public final class MetricNames {
   private MetricNames() {}
 
   public static final String PREFIX = "q4m_bridge";
+
+  /** What the last part of a family's names is. */
+  public enum Label {
+    /** A queue, always {@code schema.table} (two dot-separated parts). */
+    QUEUE,
+    /** A sink name from the configuration (letters, digits, {@code -}, {@code _}). */
+    SINK
+  }
+
+  /**
+   * Names that share a prefix and differ only by queue or sink.
+   *
+   * @param prefix the Dropwizard name without the queue or sink ({@code q4m_bridge.rows.claimed})
+   * @param label what follows the prefix
+   * @param kind the Dropwizard metric type, as README lists it
+   * @param help what it measures
+   */
+  public record Family(String prefix, Label label, String kind, String help) {
+    /**
+     * The Prometheus name before the exporter's type suffixes ({@code q4m_bridge_rows_claimed},
+     * which meters export as {@code q4m_bridge_rows_claimed_total}). Timers are exported in
+     * seconds, which their name says ({@code q4m_bridge_sink_confirm_latency_seconds}).
+     */
+    public String prometheusName() {
+      return prefix.replace('.', '_') + (kind.equals("timer") ? "_seconds" : "");
+    }
+
+    /** The Dropwizard name for one queue or sink. */
+    public String of(String queueOrSink) {
+      return prefix + "." + queueOrSink;
+    }
+  }
 
   /** Meter: rows claimed from the queue. */
   public static String rowsClaimed(String queue) {
@@ -92,9 +131,107 @@ public final class MetricNames {
     return PREFIX + ".sink.best_effort_skipped." + sink;
   }
 
+  /** Gauge: seconds since the queue last had rows confirmed (or since it started). */
+  public static String secondsSinceProgress(String queue) {
+    return PREFIX + ".queue.seconds_since_progress." + queue;
+  }
+
+  /** Meter: failed backlog measurements (the queue table could not be counted). */
+  public static String statsFailed(String queue) {
+    return PREFIX + ".queue.stats_failed." + queue;
+  }
+
+  /** Gauge: 1 while the sink accepts messages, 0 while it reports itself unhealthy. */
+  public static String sinkHealthy(String sink) {
+    return PREFIX + ".sink.healthy." + sink;
+  }
+
+  /** Gauge: 1 while the bridge is ready (every queue makes progress or has no backlog), else 0. */
+  public static final String READY = PREFIX + ".ready";
+
   /** Counter: configuration reloads applied. */
   public static final String RELOADS_APPLIED = PREFIX + ".reload.applied";
 
   /** Counter: configuration reloads refused (invalid file or illegal transition). */
   public static final String RELOADS_FAILED = PREFIX + ".reload.failed";
+
+  /** Every per-queue and per-sink family, in README order. */
+  public static final List<Family> FAMILIES =
+      List.of(
+          new Family(base(rowsClaimed("x")), Label.QUEUE, "meter", "rows claimed from the queue"),
+          new Family(
+              base(rowsAcknowledged("x")),
+              Label.QUEUE,
+              "meter",
+              "rows removed after every required sink confirmed"),
+          new Family(
+              base(rowsReleased("x")), Label.QUEUE, "meter", "rows handed back to be retried"),
+          new Family(
+              base(rowsDeadLettered("x")),
+              Label.QUEUE,
+              "meter",
+              "rows moved to the dead-letter table"),
+          new Family(base(inFlight("x")), Label.QUEUE, "gauge", "rows claimed, not yet settled"),
+          new Family(
+              base(backlog("x")),
+              Label.QUEUE,
+              "gauge",
+              "rows in the table (waiting or in flight), sampled every few seconds"),
+          new Family(
+              base(oldestAgeSeconds("x")),
+              Label.QUEUE,
+              "gauge",
+              "age of the oldest row, where the table has a creation timestamp"),
+          new Family(
+              base(phase("x")),
+              Label.QUEUE,
+              "gauge",
+              "phase: 0 off, 1 mirror, 2 shadow, 3 cutover"),
+          new Family(
+              base(secondsSinceProgress("x")),
+              Label.QUEUE,
+              "gauge",
+              "seconds since rows were last confirmed"),
+          new Family(
+              base(endToEndMillis("x")),
+              Label.QUEUE,
+              "histogram",
+              "insert to confirmed latency in ms (last 5 minutes)"),
+          new Family(
+              base(problems("x")),
+              Label.QUEUE,
+              "meter",
+              "recoverable problems (lost connections, failed settles)"),
+          new Family(
+              base(backPressure("x")),
+              Label.QUEUE,
+              "meter",
+              "polls skipped while a required sink was unhealthy"),
+          new Family(base(statsFailed("x")), Label.QUEUE, "meter", "failed backlog measurements"),
+          new Family(
+              base(sinkConfirmLatency("x")),
+              Label.SINK,
+              "timer",
+              "time a sink took to answer a batch"),
+          new Family(base(sinkConfirmed("x")), Label.SINK, "meter", "messages a sink confirmed"),
+          new Family(base(sinkRejected("x")), Label.SINK, "meter", "messages a sink rejected"),
+          new Family(base(sinkUnknown("x")), Label.SINK, "meter", "messages not answered in time"),
+          new Family(
+              base(sinkSkipped("x")),
+              Label.SINK,
+              "meter",
+              "messages not sent to a best-effort sink that was behind"),
+          new Family(
+              base(sinkHealthy("x")), Label.SINK, "gauge", "1 while the sink accepts messages"));
+
+  /** Names without a queue or sink, with their type and meaning, in README order. */
+  public static final List<String[]> SINGLE =
+      List.of(
+          new String[] {READY, "gauge", "1 while ready (see /health/ready)"},
+          new String[] {RELOADS_APPLIED, "counter", "configuration reloads applied"},
+          new String[] {RELOADS_FAILED, "counter", "configuration reloads refused"});
+
+  private static String base(String exampleName) {
+    return exampleName.substring(0, exampleName.length() - ".x".length());
+  }
 }

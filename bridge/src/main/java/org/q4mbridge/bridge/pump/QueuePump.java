@@ -118,6 +118,7 @@ public final class QueuePump {
   private final AtomicLong inFlight = new AtomicLong();
   private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
   private volatile boolean stopping;
+  private volatile Map<String, String> startersMdc;
 
   public QueuePump(
       Settings settings,
@@ -151,6 +152,7 @@ public final class QueuePump {
     if (!threads.isEmpty()) {
       throw new IllegalStateException("pump " + settings.name() + " already started");
     }
+    startersMdc = MDC.getCopyOfContextMap();
     for (int i = 0; i < settings.consumers(); i++) {
       int n = i;
       Thread t = new Thread(() -> runConsumer(n), "pump-" + settings.name() + "-" + i);
@@ -220,6 +222,9 @@ public final class QueuePump {
   }
 
   private void runConsumer(int index) {
+    if (startersMdc != null) {
+      MDC.setContextMap(startersMdc);
+    }
     MDC.put("queue", settings.name());
     Backoff openBackoff = settings.retry().newBackoff();
     Backoff failBackoff = settings.retry().newBackoff();
@@ -292,7 +297,7 @@ public final class QueuePump {
         sources.remove(source);
         source.close();
       }
-      MDC.remove("queue");
+      MDC.clear();
     }
   }
 
@@ -413,7 +418,19 @@ public final class QueuePump {
       }
       if (!dead.isEmpty()) {
         for (DeadLetter d : dead.values()) {
-          LOG.warn("queue {}: row {} dead-lettered: {}", settings.name(), d.rowId(), d.reason());
+          // The message key identifies the job in logs; the payload never goes there.
+          String key = keyOf(rows, d.rowId());
+          MDC.put("key", key);
+          try {
+            LOG.warn(
+                "queue {}: row {} (key {}) dead-lettered: {}",
+                settings.name(),
+                d.rowId(),
+                key,
+                d.reason());
+          } finally {
+            MDC.remove("key");
+          }
         }
         listener.deadLettered(
             settings.name(), dead.size(), dead.values().iterator().next().reason());
@@ -425,6 +442,15 @@ public final class QueuePump {
     } finally {
       inFlight.addAndGet(-n);
     }
+  }
+
+  private static String keyOf(List<QueueRow> rows, long rowId) {
+    for (QueueRow r : rows) {
+      if (r.rowId() == rowId) {
+        return r.messageKey();
+      }
+    }
+    return "";
   }
 
   private long sizeLimit() {
