@@ -47,8 +47,8 @@ public final class Gate {
     long missing = o.missing();
     check(
         missing <= t.maxMissing(),
-        num(missing)
-            + " jobs missing "
+        jobs(missing)
+            + " missing "
             + span
             + " ("
             + num(o.count(Category.MISSING_ON_CANDIDATE))
@@ -81,7 +81,7 @@ public final class Gate {
 
     check(
         o.candidateDuplicated() <= t.maxDuplicated(),
-        num(o.candidateDuplicated()) + " jobs ran more than once on the candidate " + span,
+        jobs(o.candidateDuplicated()) + " ran more than once on the candidate " + span,
         ", at most " + num(t.maxDuplicated()) + " allowed",
         reasons,
         checks);
@@ -91,14 +91,14 @@ public final class Gate {
       long lost = tr.count(TransportCategory.MISSING);
       check(
           lost <= t.maxMissing(),
-          "transport: " + num(lost) + " messages confirmed by a sink but never observed " + span,
+          "transport: " + messages(lost) + " confirmed by a sink but never observed " + span,
           ", at most " + num(t.maxMissing()) + " allowed",
           reasons,
           checks);
       long twice = tr.count(TransportCategory.DUPLICATED);
       check(
           twice <= t.maxDuplicated(),
-          "transport: " + num(twice) + " messages delivered more than once " + span,
+          "transport: " + messages(twice) + " delivered more than once " + span,
           ", at most " + num(t.maxDuplicated()) + " allowed",
           reasons,
           checks);
@@ -134,6 +134,14 @@ public final class Gate {
     if (!ok) {
       reasons.add(finding + need);
     }
+  }
+
+  private static String jobs(long n) {
+    return num(n) + (n == 1 ? " job" : " jobs");
+  }
+
+  private static String messages(long n) {
+    return num(n) + (n == 1 ? " message" : " messages");
   }
 
   static String num(long n) {

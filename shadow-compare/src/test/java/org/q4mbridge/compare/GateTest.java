@@ -124,8 +124,8 @@ class GateTest {
     GateResult g = Gate.evaluate(report(DAY, 1200, 0, 0, 0, t), GATE);
     assertThat(g.reasons())
         .containsExactly(
-            "transport: 1 messages confirmed by a sink but never observed in the last 24h, at most 0"
+            "transport: 1 message confirmed by a sink but never observed in the last 24h, at most 0"
                 + " allowed",
-            "transport: 1 messages delivered more than once in the last 24h, at most 0 allowed");
+            "transport: 1 message delivered more than once in the last 24h, at most 0 allowed");
   }
 }
