@@ -48,6 +48,14 @@ final class ResultDiff {
   List<FieldDiff> diff(Observation legacy, Observation candidate) {
     String lj = legacy.resultJson();
     String cj = candidate.resultJson();
+    // Fast path: identical text (or digests of it) normalises identically; most pairs are equal.
+    if (lj != null && lj.equals(cj)) {
+      return List.of();
+    }
+    if (legacy.resultDigest() != null
+        && legacy.resultDigest().equalsIgnoreCase(candidate.resultDigest())) {
+      return List.of();
+    }
     if (lj != null && cj != null) {
       return diffJson(lj, cj);
     }
