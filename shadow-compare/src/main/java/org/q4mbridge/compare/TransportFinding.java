@@ -14,8 +14,7 @@ import java.util.Objects;
  * @param observed deliveries seen by the shadow consumer
  * @param latency first delivery minus first publish; null when never both forwarded and observed
  * @param forwardedDigest the digest the ledger holds; null when never forwarded
- * @param observedDigest the first digest that differs from it, else the first observed; null when
- *     never observed
+ * @param observedDigest the digest of the first delivery; null when never observed
  * @param firstSeen the first forward, or the first observation when never forwarded
  */
 public record TransportFinding(
