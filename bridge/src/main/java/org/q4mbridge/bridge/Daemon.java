@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * {@code q4m-bridge run}: validate → check the bridge schema → connect to MySQL → start and probe
+ * {@code q4m-bridge run}: validate → connect to MySQL → check the bridge schema → start and probe
  * the sinks → consume, until SIGTERM (graceful) or a second SIGTERM (immediate release). SIGHUP
  * reloads the file: an invalid file changes nothing and is reported; a valid one restarts only the
  * queues whose plan changed.
@@ -52,8 +52,10 @@ public final class Daemon {
 
   /** Starts a daemon without signal handlers (tests and the demo drive it directly). */
   public static Daemon start(Path file, BridgeConfig config, MetricRegistry registry) {
-    requireSchema(config);
+    // MySQL first: when it cannot be reached, that is the one thing to say (naming the server),
+    // not a schema that cannot be read.
     requireDatabase(config);
+    requireSchema(config);
     Bridge bridge = Assembly.bridge(config, Assembly.sinks(config), new MetricsListener(registry));
     bridge.start(Assembly.plans(config));
     LOG.info("q4m-bridge running with {} queue(s) from {}", config.queues().size(), file);
@@ -90,7 +92,7 @@ public final class Daemon {
           e.getMessage().contains("run 'q4m-bridge migrate'")
               ? ExitCode.SCHEMA
               : ExitCode.UNAVAILABLE;
-      throw new CliException(code, e.getMessage(), e);
+      throw new CliException(code, CliException.reason(e), e);
     }
   }
 
@@ -105,7 +107,7 @@ public final class Daemon {
               + " as "
               + c.database().user()
               + ": "
-              + e.getMessage(),
+              + CliException.reason(e),
           e);
     }
   }
