@@ -14,10 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Redis goes away for 20 s in the middle of a run. The sink reports itself unhealthy as soon as its
- * connection drops, so the pump stops claiming (back-pressure, DESIGN.md §4): the jobs wait in
- * MySQL, nothing is dead-lettered, the process stays up, and once Lettuce has reconnected the pump
- * claims again by itself.
+ * Redis goes away for 20 s in the middle of a run. Stopped: the sink reports itself unhealthy as
+ * soon as its connection drops, so the pump stops claiming (back-pressure, DESIGN.md §4). Frozen
+ * (SIGSTOP, a Redis that hangs with its connections open): the sink still looks healthy, every
+ * publish times out, and the pump backs off without counting those timeouts against the rows.
+ * Either way the jobs wait in MySQL, nothing is dead-lettered, the process stays up, and once Redis
+ * answers again forwarding resumes by itself.
  */
 class RedisOutageIT {
   private static final int JOBS = 20_000;
@@ -66,11 +68,13 @@ class RedisOutageIT {
             .during(OUTAGE)
             .atMost(OUTAGE.plusSeconds(10))
             .pollInterval(Duration.ofMillis(500))
-            .until(
+            .untilAsserted(
                 () -> {
                   deadLetters.set(queue.deadLetterCount());
                   held.set(queue.heldNow());
-                  return bridge.isAlive() && deadLetters.get() == 0 && held.get() == 0;
+                  assertThat(bridge.isAlive()).as("bridge running").isTrue();
+                  assertThat(queue.deadLetters()).as("dead letters").isEmpty();
+                  assertThat(held.get()).as("rows claimed by the bridge").isZero();
                 });
         long rowsAtEnd = queue.count();
         long producedDuring = producers.produced() - producedAtStop;
@@ -132,6 +136,103 @@ class RedisOutageIT {
         assertThat(queue.count()).isZero();
       } finally {
         redis.start(); // idempotent; the test may have failed during the outage
+        redis.commands(
+            r -> {
+              SharedRedis.deleteStream(r, stream);
+              return null;
+            });
+      }
+    }
+  }
+
+  @Test
+  void jobsWaitInMysqlWhileRedisHangsAndNoneIsDeadLettered(@TempDir Path dir) throws Exception {
+    String stream = SharedRedis.newStream("hang");
+    try (JobQueue queue = JobQueue.create("hang")) {
+      queue.insertBacklog(0, JOBS);
+      Path file =
+          BridgeYaml.forQueue(queue, redis.uri(), stream)
+              .withConsumers(4, 200)
+              .withPublishTimeout("2s")
+              .withRetry(3, "200ms..2s")
+              .writeTo(dir.resolve("bridge.yml"));
+      try (BridgeProcess bridge = BridgeProcess.run(file, "hang")) {
+        await("forwarding before redis hangs")
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(100))
+            .failFast("bridge exited: " + bridge.logFile(), () -> !bridge.isAlive())
+            .until(() -> xlen(stream) >= 2_000);
+
+        redis.pause();
+        long frozenAt = System.nanoTime();
+        long rowsAtFreeze = queue.count();
+        AtomicLong deadLetters = new AtomicLong();
+        // With 3 attempts of 2 s each, rows held by the frozen Redis would be dead-lettered after
+        // about 7 s if timeouts counted as the rows' failures.
+        await("no dead letter while redis hangs")
+            .during(OUTAGE)
+            .atMost(OUTAGE.plusSeconds(10))
+            .pollInterval(Duration.ofMillis(500))
+            .untilAsserted(
+                () -> {
+                  deadLetters.set(queue.deadLetterCount());
+                  assertThat(bridge.isAlive()).as("bridge running").isTrue();
+                  assertThat(queue.deadLetters()).as("dead letters").isEmpty();
+                });
+        long rowsAtEnd = queue.count();
+
+        redis.resume();
+        long upAt = System.nanoTime();
+        long streamBefore = xlen(stream);
+        await("forwarding again after redis answers")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(50))
+            .failFast("bridge exited: " + bridge.logFile(), () -> !bridge.isAlive())
+            .until(() -> xlen(stream) > streamBefore + IN_FLIGHT_WINDOW);
+        double resumedAfter = (System.nanoTime() - upAt) / 1e9;
+        double frozenFor = (upAt - frozenAt) / 1e9;
+
+        await("the backlog drained")
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofMillis(250))
+            .failFast("bridge exited: " + bridge.logFile(), () -> !bridge.isAlive())
+            .until(() -> queue.count() == 0);
+        bridge.sigterm();
+        int exit = bridge.waitFor(Duration.ofSeconds(40));
+
+        StreamContents entries = redis.commands(r -> StreamContents.read(r, stream));
+        long silentBatches =
+            bridge.log().lines().filter(l -> l.contains("without using up an attempt")).count();
+        System.out.printf(
+            Locale.ROOT,
+            "RedisOutageIT (hang): redis frozen %.1f s; table %,d -> %,d rows; dead letters %d;"
+                + " batches that went unanswered %d; forwarding resumed %.2f s after redis woke;"
+                + " %,d jobs in all: stream entries %,d, duplicate keys %d, duplicate numbers %d,"
+                + " missing %d; exit %d%n",
+            frozenFor,
+            rowsAtFreeze,
+            rowsAtEnd,
+            deadLetters.get(),
+            silentBatches,
+            resumedAfter,
+            JOBS,
+            entries.size(),
+            entries.duplicateKeys(),
+            entries.duplicateNumbers(),
+            entries.missing(JOBS, Set.of()).size(),
+            exit);
+
+        assertThat(rowsAtEnd)
+            .as("rows waiting in the table while redis hangs")
+            .isGreaterThanOrEqualTo(rowsAtFreeze - IN_FLIGHT_WINDOW);
+        assertThat(resumedAfter).as("seconds until forwarding resumed").isLessThan(15);
+        assertThat(exit).isZero();
+        assertThat(entries.missing(JOBS, Set.of())).as("jobs lost").isEmpty();
+        assertThat(entries.duplicateKeys()).as("entries with a repeated message key").isZero();
+        assertThat(entries.repeatedNumbers()).as("jobs in the stream more than once").isEmpty();
+        assertThat(queue.deadLetters()).as("dead letters").isEmpty();
+      } finally {
+        redis.start(); // resumes it, should the test have failed while it was frozen
         redis.commands(
             r -> {
               SharedRedis.deleteStream(r, stream);
