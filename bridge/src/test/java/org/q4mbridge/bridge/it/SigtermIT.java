@@ -162,6 +162,42 @@ class SigtermIT {
     assertThat(entries.repeatedNumbers()).as("jobs in the stream more than once").isEmpty();
   }
 
+  @Test
+  void aSecondSigtermReleasesTheInFlightRowsAtOnceAndExitsZero(@TempDir Path dir) throws Exception {
+    Path file =
+        BridgeYaml.forQueue(queue, redis.uri(), stream)
+            .withConsumers(4, 200)
+            .withPublishTimeout("30s")
+            .withGrace("60s")
+            .writeTo(dir.resolve("bridge.yml"));
+    long held;
+    double stopSeconds;
+    int exit;
+    long rows;
+    long claimable;
+    try (BridgeProcess bridge = BridgeProcess.run(file, "sigterm-twice")) {
+      held = forwardingThenFrozen(bridge);
+      bridge.sigterm();
+      await("the bridge acting on the first SIGTERM")
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> bridge.logContains("SIGTERM: stopping"));
+      bridge.sigterm();
+      long againAt = System.nanoTime();
+      exit = bridge.waitFor(Duration.ofSeconds(30));
+      stopSeconds = (System.nanoTime() - againAt) / 1e9;
+      rows = queue.count();
+      claimable = queue.claimableNow();
+    }
+    redis.resume();
+    Accounting a = account();
+    print("second SIGTERM", held, stopSeconds, Duration.ofSeconds(60), exit, a);
+    assertThat(exit).isZero();
+    assertThat(stopSeconds).as("seconds from the second SIGTERM to exit").isLessThan(5);
+    assertThat(claimable).as("rows a fresh consumer can claim").isEqualTo(rows);
+    assertThat(a.missing).as("jobs neither in the table nor in the stream").isEmpty();
+  }
+
   /**
    * Waits until the bridge forwards, freezes redis, waits until batches hang in flight.
    *
