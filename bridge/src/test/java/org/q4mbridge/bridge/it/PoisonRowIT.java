@@ -131,6 +131,12 @@ class PoisonRowIT {
             .hasSize(3)
             .allMatch(JobQueue.DeadLetterRow::replayed);
         assertThat(listAfter.out()).contains("no dead letters");
+        BridgeProcess.Finished again =
+            Launcher.execute("dlq", "replay", "--config", file.toString());
+        assertThat(again.out())
+            .as("a second replay inserts nothing")
+            .contains("replayed 0, already replayed 3, failed 0");
+        assertThat(queue.count()).isZero();
       } finally {
         redis.deleteStream(stream);
       }
