@@ -50,7 +50,7 @@ public final class BridgeProcess implements AutoCloseable {
       Process p =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()))
               .start();
       return new BridgeProcess(p, logFile);
     } catch (IOException e) {
@@ -114,6 +114,7 @@ public final class BridgeProcess implements AutoCloseable {
     return command;
   }
 
+  /** A fresh file (an earlier build's log of the same name is replaced, never appended to). */
   private static Path logFile(String name) {
     try {
       Files.createDirectories(LOG_DIR);
