@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * {@code q4m-bridge run}: validate → check the bridge schema → connect to MySQL → start and probe
+ * {@code q4m-bridge run}: validate → connect to MySQL → check the bridge schema → start and probe
  * the sinks → consume, until SIGTERM (graceful) or a second SIGTERM (immediate release). SIGHUP
  * reloads the file: an invalid file changes nothing and is reported; a valid one restarts only the
  * queues whose plan changed.
@@ -83,8 +83,10 @@ public final class Daemon {
    */
   public static Daemon start(
       Path file, BridgeConfig config, MetricRegistry registry, Operations.Settings ops) {
-    requireSchema(config);
+    // MySQL first: when it cannot be reached, that is the one thing to say (naming the server),
+    // not a schema that cannot be read.
     requireDatabase(config);
+    requireSchema(config);
     PhaseController phases = Assembly.phases(config);
     List<PhaseController.Change> changes;
     try {
@@ -162,7 +164,7 @@ public final class Daemon {
           e.getMessage().contains("run 'q4m-bridge migrate'")
               ? ExitCode.SCHEMA
               : ExitCode.UNAVAILABLE;
-      throw new CliException(code, e.getMessage(), e);
+      throw new CliException(code, CliException.reason(e), e);
     }
   }
 
@@ -177,7 +179,7 @@ public final class Daemon {
               + " as "
               + c.database().user()
               + ": "
-              + e.getMessage(),
+              + CliException.reason(e),
           e);
     }
   }

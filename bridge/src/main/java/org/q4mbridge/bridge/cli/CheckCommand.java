@@ -68,6 +68,7 @@ public final class CheckCommand implements Callable<Integer> {
     ExitCode worst = ExitCode.OK;
     // MySQL and privileges.
     String account = "'" + c.database().user() + "'@'<bridge host>'";
+    boolean mysqlReachable = true;
     try (Connection conn = Assembly.connections(c.database()).open()) {
       out.println("mysql " + c.database().url() + ": connected as " + c.database().user());
       for (QueueConfig q : c.queues()) {
@@ -92,21 +93,25 @@ public final class CheckCommand implements Callable<Integer> {
               + ": cannot connect as "
               + c.database().user()
               + ": "
-              + e.getMessage());
+              + CliException.reason(e));
+      mysqlReachable = false;
       worst = worse(worst, SqlErrors.privilege(e) ? ExitCode.PRIVILEGE : ExitCode.UNAVAILABLE);
     }
-    try {
-      BridgeSchema schema =
-          new BridgeSchema(
-              Assembly.plainUrl(c.database().url()),
-              c.database().user(),
-              c.database().password().map(s -> s.reveal()).orElse(null),
-              c.database().schema());
-      schema.requireCurrent();
-      out.println("bridge schema " + c.database().schema() + ": version " + schema.current());
-    } catch (RuntimeException e) {
-      problems.add(e.getMessage());
-      worst = worse(worst, ExitCode.SCHEMA);
+    // Without MySQL the schema cannot be read: saying so would only repeat the problem above.
+    if (mysqlReachable) {
+      try {
+        BridgeSchema schema =
+            new BridgeSchema(
+                Assembly.plainUrl(c.database().url()),
+                c.database().user(),
+                c.database().password().map(s -> s.reveal()).orElse(null),
+                c.database().schema());
+        schema.requireCurrent();
+        out.println("bridge schema " + c.database().schema() + ": version " + schema.current());
+      } catch (RuntimeException e) {
+        problems.add(CliException.reason(e));
+        worst = worse(worst, ExitCode.SCHEMA);
+      }
     }
     // Sinks: start and probe each with the destinations its queues use.
     List<QueuePlan> plans = Assembly.plans(c);

@@ -38,7 +38,7 @@ public final class DlqCommand implements Runnable {
     } catch (SQLException e) {
       throw new CliException(
           SqlErrors.privilege(e) ? ExitCode.PRIVILEGE : ExitCode.UNAVAILABLE,
-          "cannot connect to " + c.database().url() + ": " + e.getMessage(),
+          "cannot connect to " + c.database().url() + ": " + CliException.reason(e),
           e);
     }
   }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
     name = "run",
     description = {
       "Run the bridge: forward every queue's rows to its sinks until SIGTERM.",
-      "Start order: validate the file, check the bridge schema, connect to MySQL, start and probe",
+      "Start order: validate the file, connect to MySQL, check the bridge schema, start and probe",
       "every sink (failing fast with one line), then consume. SIGTERM stops claiming, settles what",
       "is in flight within shutdown.grace and exits 0; a second SIGTERM releases the rest at once.",
       "SIGHUP re-reads the file and restarts only the queues whose settings changed."

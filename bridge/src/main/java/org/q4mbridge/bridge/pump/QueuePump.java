@@ -51,7 +51,10 @@ import org.slf4j.MDC;
  * batchSize: 1} where order must hold even then.
  *
  * <p>Back-pressure: at most {@code consumers × batchSize} rows are in flight, and while a required
- * sink reports itself unhealthy no consumer claims — the backlog stays in MySQL.
+ * sink reports itself unhealthy no consumer claims — the backlog stays in MySQL. A sink that looks
+ * healthy but answers none of a batch's messages (a broker that hangs: every verdict unknown) is
+ * treated the same way: the rows go back without using up an attempt and the consumer backs off, so
+ * a hanging broker never turns good rows into dead letters.
  *
  * <p>Stop: {@link #requestStop()} stops claiming and wakes waiting consumers; each finishes its
  * batch (publishing is bounded by the publish timeout), settles and closes its source. {@link
@@ -360,6 +363,17 @@ public final class QueuePump {
 
       List<List<Verdict>> verdicts = publishRequired(messages);
       publishBestEffort(messages);
+      Sink silent = silentSink(verdicts);
+      if (silent != null) {
+        listener.backPressure(settings.name(), silent.name());
+        LOG.warn(
+            "queue {}: {} answered none of {} messages ({}); the rows go back to the queue without"
+                + " using up an attempt",
+            settings.name(),
+            silent.name(),
+            messages.size(),
+            ((Verdict.Unknown) verdicts.get(required.indexOf(silent)).get(0)).reason());
+      }
 
       List<Long> acked = new ArrayList<>(n);
       int released = 0;
@@ -376,8 +390,10 @@ public final class QueuePump {
           released++; // ordered: a row after an unacknowledged one waits its turn
           continue;
         }
-        int count = a.count() + 1;
-        if (!o.retriable || count >= settings.retry().maxAttempts()) {
+        // A sink that answered nothing at all is sick, not this row: no attempt is used up, or a
+        // broker that hangs for a while would dead-letter every row it kept waiting.
+        int count = silent == null ? a.count() + 1 : a.count();
+        if (!o.retriable || (silent == null && count >= settings.retry().maxAttempts())) {
           String reason =
               o.retriable ? "gave up after " + count + " attempts: " + o.reason : o.reason;
           dead.put(row.rowId(), new DeadLetter(row.rowId(), reason, count, a.firstSeenMillis()));
@@ -451,6 +467,20 @@ public final class QueuePump {
       }
     }
     return "";
+  }
+
+  /**
+   * The first required sink that answered {@link Verdict.Unknown} for every message of the batch
+   * (no answer within the publish timeout, connection down), or null.
+   */
+  private Sink silentSink(List<List<Verdict>> verdicts) {
+    for (int s = 0; s < required.size(); s++) {
+      List<Verdict> v = verdicts.get(s);
+      if (!v.isEmpty() && v.stream().allMatch(x -> x instanceof Verdict.Unknown)) {
+        return required.get(s);
+      }
+    }
+    return null;
   }
 
   private long sizeLimit() {
