@@ -46,6 +46,7 @@ public final class Bridge implements BridgeView {
   private final Duration grace;
   private final ZoneId zone;
   private final Map<String, Running> running = new LinkedHashMap<>();
+  private final Set<String> started = new java.util.HashSet<>();
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final AtomicReference<Throwable> fatal = new AtomicReference<>();
   private volatile boolean forced;
@@ -103,12 +104,10 @@ public final class Bridge implements BridgeView {
       }
     }
     for (Map.Entry<String, Set<String>> e : destinations.entrySet()) {
-      Sink sink = sink(e.getKey());
       boolean required =
           initial.stream().anyMatch(p -> !p.idle() && p.requiredSinks().contains(e.getKey()));
       try {
-        sink.start();
-        sink.probe(e.getValue());
+        startSink(e.getKey(), e.getValue());
       } catch (SinkException ex) {
         if (required) {
           throw new CliException(ExitCode.UNAVAILABLE, ex.getMessage(), ex);
@@ -126,6 +125,40 @@ public final class Bridge implements BridgeView {
       startQueue(p);
     }
     plans = List.copyOf(initial);
+  }
+
+  /** Starts a sink on first use and probes the destinations a plan sends to. */
+  private void startSink(String name, Set<String> destinations) throws SinkException {
+    Sink sink = sink(name);
+    if (started.add(name)) {
+      try {
+        sink.start();
+      } catch (SinkException e) {
+        started.remove(name);
+        throw e;
+      }
+    }
+    sink.probe(destinations);
+  }
+
+  /**
+   * A queue that starts consuming on reload (e.g. off → mirror) may use sinks nothing used before:
+   * start and probe them first; a required sink that fails keeps the queue from starting.
+   */
+  private void ensureSinks(QueuePlan p) throws SinkException {
+    if (p.idle()) {
+      return;
+    }
+    for (String s : p.requiredSinks()) {
+      startSink(s, Set.of(p.settings().destination()));
+    }
+    for (String s : p.bestEffortSinks()) {
+      try {
+        startSink(s, Set.of(p.settings().destination()));
+      } catch (SinkException e) {
+        LOG.warn("best-effort sink {} is not available: {}", s, e.getMessage());
+      }
+    }
   }
 
   private void startQueue(QueuePlan p) {
@@ -216,6 +249,7 @@ public final class Bridge implements BridgeView {
       if (!running.containsKey(p.name())) {
         QueuePlan before = previous.get(p.name());
         try {
+          ensureSinks(p);
           steps.beforeStart(before, p);
           startQueue(p);
         } catch (Exception ex) {

@@ -905,8 +905,8 @@ final class ConfigReader {
               + listen.get().shown());
       return null;
     }
-    if (port < 1 || port > 65535) {
-      s.problem("listen", "expected a port from 1 to 65535, got " + port);
+    if (port < 0 || port > 65535) {
+      s.problem("listen", "expected a port from 1 to 65535 (0: any free port), got " + port);
       return null;
     }
     return new AdminConfig(host, port);

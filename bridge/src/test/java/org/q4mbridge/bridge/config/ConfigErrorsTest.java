@@ -231,7 +231,7 @@ class ConfigErrorsTest {
         Arguments.of(
             "listen port out of range",
             VALID + "admin: {listen: \"0.0.0.0:70000\"}\n",
-            List.of("admin.listen: expected a port from 1 to 65535, got 70000")),
+            List.of("admin.listen: expected a port from 1 to 65535 (0: any free port), got 70000")),
         Arguments.of(
             "bad phase name",
             VALID.replace("phase: mirror", "phase: cutvoer"),

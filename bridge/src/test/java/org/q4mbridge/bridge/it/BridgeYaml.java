@@ -130,6 +130,8 @@ public final class BridgeYaml {
     }
     l.add("shutdown:");
     l.add("  grace: " + grace);
+    // Several bridges run during the build: each takes any free admin port.
+    l.add("admin: { listen: \"127.0.0.1:0\" }");
     l.add("");
     return String.join("\n", l);
   }

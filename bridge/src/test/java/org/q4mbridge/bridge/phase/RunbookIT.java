@@ -115,6 +115,7 @@ class RunbookIT {
             "sinks:",
             "  redis-main: { type: redis-streams, uri: \"redis://127.0.0.1:6379/0\" }",
             "shutdown: { grace: 10s }",
+            "admin: { listen: \"127.0.0.1:0\" }",
             "queues:",
             "  - table: jobs",
             "    mode: emulated",
