@@ -75,6 +75,24 @@ ensure_rabbitmq() {
   log "RabbitMQ up on 127.0.0.1:$RABBIT_PORT"
 }
 
+# Tools some tests drive for real: headless Chromium (report and status-page screenshots),
+# promtool (alert rules), systemd-analyze (the unit file), PHP and Perl clients (the q4m-compat
+# endpoint). Missing ones are apt-installed once; a test that needs one fails naming the package.
+ensure_tools() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium fonts-dejavu-core)
+  command -v promtool >/dev/null || missing+=(prometheus)
+  command -v systemd-analyze >/dev/null || missing+=(systemd)
+  command -v php >/dev/null || missing+=(php-cli)
+  php -m 2>/dev/null | grep -qi pdo_mysql || missing+=(php-mysql)
+  perl -MDBD::MariaDB -e1 2>/dev/null || perl -MDBD::mysql -e1 2>/dev/null || missing+=(libdbd-mariadb-perl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt_install "${missing[@]}"
+  fi
+  log "tools present: chromium, promtool, systemd-analyze, php (pdo_mysql), perl DBI"
+}
+
 ensure_mariadb
 ensure_redis
 ensure_rabbitmq
+ensure_tools
