@@ -228,7 +228,8 @@ public final class Assembly {
     return new org.q4mbridge.bridge.phase.PhaseController(
         f,
         new org.q4mbridge.bridge.phase.PhaseLog(f, config.database().schema()),
-        org.q4mbridge.bridge.phase.GateCheck.NO_DATA,
+        new org.q4mbridge.bridge.phase.ComparisonGate(
+            f, config.database().schema(), config.compare().gate(), java.time.Clock.systemUTC()),
         // Cutover waits for the tap's last copies to be forwarded; a large backlog takes a while.
         java.time.Duration.ofMinutes(5).compareTo(config.shutdown().grace().multipliedBy(4)) > 0
             ? java.time.Duration.ofMinutes(5)

@@ -32,6 +32,8 @@ import picocli.CommandLine.ParameterException;
       DrainBackCommand.class,
       PhaseLogCommand.class,
       SetPhaseCommand.class,
+      GateCommand.class,
+      ReportCommand.class,
       StreamGroupCommand.class,
       DemoCommand.class,
       VersionCommand.class,
