@@ -1,119 +1,91 @@
 package org.q4mbridge.bridge;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
 
-/** The dependency rules of DESIGN.md §2, checked on the compiled classes. */
+/**
+ * The dependency rules of DESIGN.md §2, checked on the compiled classes (each rule fails the
+ * build).
+ */
+@AnalyzeClasses(packages = "org.q4mbridge", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
-  private static JavaClasses classes;
 
-  @BeforeAll
-  static void importClasses() {
-    classes =
-        new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("org.q4mbridge");
-  }
+  @ArchTest
+  static final ArchRule sinkPackagesNeverImportEachOther =
+      slices().matching("org.q4mbridge.bridge.sink.(*)..").should().notDependOnEachOther();
 
-  @Test
-  void sinkPackagesNeverImportEachOther() {
-    for (String a : new String[] {"redis", "sqs", "rabbitmq"}) {
-      for (String b : new String[] {"redis", "sqs", "rabbitmq"}) {
-        if (!a.equals(b)) {
-          noClasses()
-              .that()
-              .resideInAPackage("org.q4mbridge.bridge.sink." + a + "..")
-              .should()
-              .dependOnClassesThat()
-              .resideInAPackage("org.q4mbridge.bridge.sink." + b + "..")
-              .allowEmptyShould(true)
-              .check(classes);
-        }
-      }
-    }
-  }
+  @ArchTest
+  static final ArchRule sinksKnowNothingOfTheDaemonAroundThem =
+      noClasses()
+          .that()
+          .resideInAPackage("org.q4mbridge.bridge.sink..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.q4mbridge.bridge.pump..",
+              "org.q4mbridge.bridge.config..",
+              "org.q4mbridge.bridge.cli..",
+              "org.q4mbridge.bridge.ops..",
+              "org.q4mbridge.bridge.phase..");
 
-  @Test
-  void sinksKnowNothingOfTheDaemonAroundThem() {
-    noClasses()
-        .that()
-        .resideInAPackage("org.q4mbridge.bridge.sink..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "org.q4mbridge.bridge.pump..",
-            "org.q4mbridge.bridge.config..",
-            "org.q4mbridge.bridge.cli..",
-            "org.q4mbridge.bridge.ops..")
-        .check(classes);
-  }
+  @ArchTest
+  static final ArchRule thePumpDependsOnContractsNotOnConfigurationOrBrokers =
+      noClasses()
+          .that()
+          .resideInAPackage("org.q4mbridge.bridge.pump..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.q4mbridge.bridge.config..",
+              "org.q4mbridge.bridge.cli..",
+              "org.q4mbridge.bridge.sink.redis..",
+              "org.q4mbridge.bridge.sink.sqs..",
+              "org.q4mbridge.bridge.sink.rabbitmq..");
 
-  @Test
-  void thePumpDependsOnContractsNotOnConfigurationOrBrokers() {
-    noClasses()
-        .that()
-        .resideInAPackage("org.q4mbridge.bridge.pump..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "org.q4mbridge.bridge.config..",
-            "org.q4mbridge.bridge.cli..",
-            "org.q4mbridge.bridge.sink.redis..",
-            "org.q4mbridge.bridge.sink.sqs..",
-            "org.q4mbridge.bridge.sink.rabbitmq..")
-        .check(classes);
-  }
+  @ArchTest
+  static final ArchRule configurationIsPlainValues =
+      noClasses()
+          .that()
+          .resideInAPackage("org.q4mbridge.bridge.config..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.q4mbridge.bridge.pump..",
+              "org.q4mbridge.bridge.sink..",
+              "org.q4mbridge.bridge.cli..");
 
-  @Test
-  void configurationIsPlainValues() {
-    noClasses()
-        .that()
-        .resideInAPackage("org.q4mbridge.bridge.config..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "org.q4mbridge.bridge.pump..",
-            "org.q4mbridge.bridge.sink..",
-            "org.q4mbridge.bridge.cli..")
-        .check(classes);
-  }
+  @ArchTest
+  static final ArchRule compatKnowsNothingOfTheDaemonOrTheComparison =
+      noClasses()
+          .that()
+          .resideInAPackage("org.q4mbridge.q4m..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("org.q4mbridge.bridge..", "org.q4mbridge.compare..");
 
-  @Test
-  void compatAndCompareKnowNothingOfTheDaemonOrEachOther() {
-    noClasses()
-        .that()
-        .resideInAPackage("org.q4mbridge.q4m..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("org.q4mbridge.bridge..", "org.q4mbridge.compare..")
-        .check(classes);
-    noClasses()
-        .that()
-        .resideInAPackage("org.q4mbridge.compare..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("org.q4mbridge.bridge..", "org.q4mbridge.q4m..")
-        .allowEmptyShould(true)
-        .check(classes);
-  }
+  @ArchTest
+  static final ArchRule compareKnowsNothingOfTheDaemonOrCompat =
+      noClasses()
+          .that()
+          .resideInAPackage("org.q4mbridge.compare..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("org.q4mbridge.bridge..", "org.q4mbridge.q4m..");
 
-  @Test
-  void onlyTheLauncherExitsTheProcess() {
-    noClasses()
-        .that()
-        .doNotHaveFullyQualifiedName("org.q4mbridge.bridge.cli.Main")
-        .should()
-        .callMethod(System.class, "exit", int.class)
-        .check(classes);
-  }
+  @ArchTest
+  static final ArchRule onlyTheLauncherExitsTheProcess =
+      noClasses()
+          .that()
+          .doNotHaveFullyQualifiedName("org.q4mbridge.bridge.cli.Main")
+          .should()
+          .callMethod(System.class, "exit", int.class);
 
-  @Test
-  void nothingSleepsOutsideTheBackoffAndWaitClasses() {
-    noClasses().should().callMethod(Thread.class, "sleep", long.class).check(classes);
-  }
+  @ArchTest
+  static final ArchRule nothingSleeps =
+      noClasses().should().callMethod(Thread.class, "sleep", long.class);
 }
