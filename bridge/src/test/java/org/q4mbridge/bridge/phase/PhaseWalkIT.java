@@ -292,4 +292,60 @@ class PhaseWalkIT {
             "--idle",
             "1s");
   }
+
+  @Test
+  void anInvalidReloadKeepsTheRunningConfigurationAndSaysWhy() throws Exception {
+    db.exec("CREATE TABLE IF NOT EXISTS jobs2 LIKE jobs");
+    Path file = Files.createTempFile("reload", ".yml");
+    String valid =
+        String.join(
+            "\n",
+            "database: { url: \"" + db.url() + "\", user: " + TestDatabase.USER + " }",
+            "sinks:",
+            "  redis-main: { type: redis-streams, uri: \"redis://127.0.0.1:6379/0\" }",
+            "queues:",
+            "  - table: jobs2",
+            "    mode: emulated",
+            "    phase: cutover",
+            "    force: true",
+            "    sinks: [redis-main]",
+            "    destination: \"" + live + "-reload\"",
+            "");
+    Files.writeString(file, valid);
+    Daemon daemon = Daemon.start(file, ConfigLoader.load(file), new MetricRegistry());
+    try (Connection c = db.connect();
+        Statement st = c.createStatement()) {
+      Files.writeString(file, valid + "    batchSise: 10\n");
+      assertThat(daemon.reload()).isFalse();
+      assertThat(daemon.lastReloadError())
+          .contains("queues[0]")
+          .contains("batchSise")
+          .contains("keeping the running one");
+      // The old configuration keeps forwarding.
+      st.executeUpdate("INSERT INTO jobs2 (job_type, payload) VALUES ('email', '{\"job\":1}')");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM jobs2")) {
+                  rs.next();
+                  return rs.getInt(1) == 0;
+                }
+              });
+      assertThat(
+              daemon
+                  .registry()
+                  .counter(org.q4mbridge.bridge.ops.MetricNames.RELOADS_FAILED)
+                  .getCount())
+          .isEqualTo(1);
+    } finally {
+      daemon.bridge().requestStop();
+      daemon.bridge().awaitExit();
+      Files.deleteIfExists(file);
+      try (RedisClient c = RedisClient.create("redis://127.0.0.1:6379");
+          StatefulRedisConnection<String, String> conn = c.connect()) {
+        conn.sync().del(live + "-reload");
+      }
+    }
+  }
 }
