@@ -61,11 +61,20 @@ public final class DrainBackCommand implements Callable<Integer> {
       description = "Messages per round (default 500).")
   int batch;
 
+  @Option(
+      names = "--rabbit-queue",
+      paramLabel = "QUEUE",
+      description = "RabbitMQ: the workers' queue to drain (default: the queue's destination).")
+  String rabbitQueue;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private BridgeConfig cfg;
 
   @Override
   public Integer call() {
     BridgeConfig c = config.load();
+    cfg = c;
     PrintWriter out = spec.commandLine().getOut();
     TableRef table;
     try {
@@ -141,6 +150,16 @@ public final class DrainBackCommand implements Callable<Integer> {
       throws SinkException {
     if (sink instanceof RedisSinkConfig r) {
       return new RedisDrainSource(Assembly.redisUriFor(r), destination, group, idle);
+    }
+    if (sink instanceof org.q4mbridge.bridge.config.RabbitSinkConfig r) {
+      return new org.q4mbridge.bridge.sink.rabbitmq.RabbitDrainSource(
+          r.uri().reveal(), rabbitQueue != null ? rabbitQueue : destination);
+    }
+    if (sink instanceof org.q4mbridge.bridge.config.SqsSinkConfig) {
+      org.q4mbridge.bridge.sink.Sink s = org.q4mbridge.bridge.Assembly.sinks(cfg).get(sink.name());
+      s.start();
+      return new org.q4mbridge.bridge.sink.sqs.SqsDrainSource(
+          (org.q4mbridge.bridge.sink.sqs.SqsSink) s, destination);
     }
     throw new CliException(
         ExitCode.CONFIG,

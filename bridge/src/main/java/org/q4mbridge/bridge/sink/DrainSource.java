@@ -22,4 +22,28 @@ public interface DrainSource extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * The stream-style fields of a body in the default envelope ({@code {"type":…,"payload":…}}):
+   * {@code type}, and {@code payload} as text (JSON payloads re-serialised). Empty when the body is
+   * not an envelope (a raw-column body).
+   */
+  static java.util.Map<String, String> envelopeFields(String body) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (body == null) {
+      return out;
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode n =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+      if (n != null && n.isObject() && n.has("type") && n.has("payload")) {
+        out.put("type", n.get("type").isNull() ? null : n.get("type").asText());
+        com.fasterxml.jackson.databind.JsonNode p = n.get("payload");
+        out.put("payload", p.isNull() ? null : p.isTextual() ? p.asText() : p.toString());
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      // not JSON: a raw body
+    }
+    return out;
+  }
 }

@@ -584,6 +584,24 @@ public final class SqsSink implements Sink {
     }
   }
 
+  /** The started sink's client, for drain-back ({@link SqsDrainSource}). */
+  SqsClient client() throws SinkException {
+    Resources r = resources;
+    if (r == null) {
+      throw new SinkException(name() + ": not started");
+    }
+    return r.client();
+  }
+
+  /** The URL of {@code queue}, for drain-back. */
+  String queueUrl(String queue) throws SinkException {
+    try {
+      return queueUrl(client(), queue, checkTimeout());
+    } catch (software.amazon.awssdk.core.exception.SdkException e) {
+      throw new SinkException(name() + ": queue '" + queue + "': " + e.getMessage(), e);
+    }
+  }
+
   private String queueUrl(SqsClient client, String queue, Duration timeout) {
     if (options.queueUrlPrefix() != null) {
       return options.queueUrlPrefix() + queue;
