@@ -253,6 +253,8 @@ public final class DemoCommand implements Callable<Integer> {
             "  - table: job_queue",
             "    mode: emulated",
             "    phase: cutover",
+            // The demo has no legacy workers to compare with: it overrides the cutover gate.
+            "    force: true",
             "    sinks: [redis-main]",
             "    destination: \"" + STREAM + "\"",
             "    consumers: 4",

@@ -42,6 +42,7 @@ class CliErrorsIT {
         - table: job_queue
           mode: emulated
           phase: cutover
+          force: true
           sinks: [redis-main]
           destination: jobs
       """;

@@ -56,7 +56,7 @@ class OperationsIT {
             redis.uri(),
             port,
             List.of(
-                "table: job_queue\nmode: emulated\nphase: cutover\nsinks: [redis-main]\n"
+                "table: job_queue\nmode: emulated\nphase: cutover\nforce: true\nsinks: [redis-main]\n"
                     + "destination: \"it:ops:jobs\"\nconsumers: 2\nbatchSize: 50\n"
                     + "retry: { maxAttempts: 1000, backoff: 50ms..500ms }"));
     pumpLogs.start();

@@ -54,7 +54,7 @@ class StatusPageScreenshotIT {
               "redis://127.0.0.1:6379/0",
               TestBridge.freePort(),
               List.of(
-                  "table: mail_queue\nmode: emulated\nphase: cutover\nsinks: [redis-main]\n"
+                  "table: mail_queue\nmode: emulated\nphase: cutover\nforce: true\nsinks: [redis-main]\n"
                       + "destination: \"it:page:mail:"
                       + db.name()
                       + "\"",

@@ -86,7 +86,7 @@ class SystemdNotifyIT {
             redisUri,
             admin,
             List.of(
-                "table: job_queue\nmode: emulated\nphase: cutover\nsinks: [redis-main]\n"
+                "table: job_queue\nmode: emulated\nphase: cutover\nforce: true\nsinks: [redis-main]\n"
                     + "destination: \"it:notify:"
                     + db.name()
                     + "\"\nconsumers: 1\nbatchSize: 20"));
