@@ -97,7 +97,7 @@ class CliErrorsIT {
             "bad YAML: an unclosed list",
             append("    bestEffort: [redis-main\n"),
             "expected ',' or ']', but got <stream end> (while parsing a flow sequence that started"
-                + " at line 12, column 17)"),
+                + " at line 13, column 17)"),
         config("an empty file", s -> "# nothing yet\n", ": the file has no settings"),
         config(
             "an unknown top-level key",
