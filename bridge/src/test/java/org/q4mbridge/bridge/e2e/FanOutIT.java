@@ -249,7 +249,7 @@ class FanOutIT {
     try (EmbeddedSqs.Workers workers =
             sqs.workers(
                 lateStream,
-                1,
+                4,
                 m ->
                     sqsTally.record(
                         Tally.numberInEnvelope(m.body()),

@@ -1,5 +1,7 @@
 package org.q4mbridge.bridge.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * messages, the bridge has no confirmation. Thread-safe; two daemon threads per relayed connection.
  */
 final class LoopbackProxy implements AutoCloseable {
+  private static final Duration REBIND_BOUND = Duration.ofSeconds(30);
+
   private final int targetPort;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Object gate = new Object();
@@ -43,21 +48,46 @@ final class LoopbackProxy implements AutoCloseable {
     return port;
   }
 
-  /** Listens (again, on the same port); idempotent. */
+  /**
+   * Listens (again, on the same port); idempotent. Binding the port again can race the release of
+   * the old listener and of the connections just cut ("Address already in use"), so a rebind is
+   * tried for up to {@link #REBIND_BOUND}.
+   */
   synchronized void start() {
     if (listener != null) {
       return;
     }
+    if (port == 0) {
+      bind();
+      return;
+    }
+    await("127.0.0.1:" + port + " bound again")
+        .atMost(REBIND_BOUND)
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptionsInstanceOf(UncheckedIOException.class)
+        .until(
+            () -> {
+              bind();
+              return true;
+            });
+  }
+
+  private void bind() {
+    ServerSocket s = null;
     try {
-      ServerSocket s = new ServerSocket();
+      s = new ServerSocket();
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-      port = s.getLocalPort();
-      listener = s;
-      daemon("proxy-accept-" + port, () -> accept(s));
     } catch (IOException e) {
+      if (s != null) {
+        closeQuietly(s);
+      }
       throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
     }
+    ServerSocket bound = s;
+    port = bound.getLocalPort();
+    listener = bound;
+    daemon("proxy-accept-" + port, () -> accept(bound));
   }
 
   /** From now on the broker's answers are held back (requests still pass). */
