@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.q4mbridge.bridge.cli.CliException;
@@ -39,6 +40,9 @@ import org.slf4j.MDC;
  */
 public final class Bridge implements BridgeView {
   private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
+
+  /** How often a best-effort sink that could not start at start-up is tried again. */
+  static final Duration BEST_EFFORT_RETRY = Duration.ofSeconds(5);
 
   private final Map<String, Sink> sinks;
   private final Function<QueuePlan, QueuePump.SourceOpener> sources;
@@ -112,8 +116,15 @@ public final class Bridge implements BridgeView {
         if (required) {
           throw new CliException(ExitCode.UNAVAILABLE, ex.getMessage(), ex);
         }
-        // A best-effort sink under evaluation must not keep the migration from running.
-        LOG.warn("best-effort sink {} is not available: {}", e.getKey(), ex.getMessage());
+        // A best-effort sink under evaluation must not keep the migration from running; nor may
+        // an outage at start-up keep it unused until the next restart (it never reports itself
+        // healthy before it started, so the pumps skip it): keep trying in the background.
+        LOG.warn(
+            "best-effort sink {} is not available: {}; trying again every {}",
+            e.getKey(),
+            ex.getMessage(),
+            BEST_EFFORT_RETRY);
+        retryInBackground(e.getKey(), sink(e.getKey()), Set.copyOf(e.getValue()));
       }
     }
     for (QueuePlan p : initial) {
@@ -156,9 +167,43 @@ public final class Bridge implements BridgeView {
       try {
         startSink(s, Set.of(p.settings().destination()));
       } catch (SinkException e) {
-        LOG.warn("best-effort sink {} is not available: {}", s, e.getMessage());
+        LOG.warn(
+            "best-effort sink {} is not available: {}; trying again every {}",
+            s,
+            e.getMessage(),
+            BEST_EFFORT_RETRY);
+        retryInBackground(s, sink(s), Set.of(p.settings().destination()));
       }
     }
+  }
+
+  /**
+   * Starts and probes a best-effort sink that failed to, every {@link #BEST_EFFORT_RETRY} until it
+   * works or a stop is requested, on a daemon thread of its own. A start that races with the final
+   * close fails on the closed sink, and the stop ends the loop.
+   */
+  private void retryInBackground(String name, Sink sink, Set<String> destinations) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (!stopRequested.await(BEST_EFFORT_RETRY.toMillis(), TimeUnit.MILLISECONDS)) {
+                  try {
+                    sink.start();
+                    sink.probe(destinations);
+                    LOG.info("best-effort sink {} is available now", name);
+                    return;
+                  } catch (SinkException | RuntimeException ex) {
+                    LOG.debug("best-effort sink {} still not available: {}", name, ex.getMessage());
+                  }
+                }
+              } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "sink-retry-" + name);
+    t.setDaemon(true);
+    t.start();
   }
 
   private void startQueue(QueuePlan p) {
