@@ -97,7 +97,12 @@ final class ClientSession implements Runnable {
     } catch (RuntimeException e) {
       LOG.warn("connection {} failed", id, e);
     } finally {
-      closeEverything();
+      server.closeStarted();
+      try {
+        closeEverything();
+      } finally {
+        server.closeFinished();
+      }
       server.remove(this);
       if (served) {
         safely(stats::connectionClosed);
@@ -132,15 +137,16 @@ final class ClientSession implements Runnable {
   }
 
   private void closeEverything() {
-    for (ServerStatement s : statements.values()) {
-      closeQuietly(s.statement);
-    }
-    statements.clear();
+    // The backend first: that gives an owned row back, which other clients may be waiting for.
     Backend b = backend;
     backend = null;
     if (b != null) {
       b.close();
     }
+    for (ServerStatement s : statements.values()) {
+      closeQuietly(s.statement);
+    }
+    statements.clear();
     try {
       socket.close();
     } catch (IOException e) {
@@ -491,6 +497,7 @@ final class ClientSession implements Runnable {
   }
 
   private void countStatement(String sql) {
+    server.awaitCloses();
     server.countQuestion();
     safely(stats::statementExecuted);
     for (String f : SqlText.queueFunctions(sql)) {

@@ -56,6 +56,8 @@ public final class Q4mServer implements AutoCloseable {
   private final AtomicLong nextId = new AtomicLong(1);
   private final AtomicLong questions = new AtomicLong();
   private final Object lock = new Object();
+  private final Object closes = new Object();
+  private volatile int closing;
 
   private State state = State.NEW;
   private ServerSocket listener;
@@ -292,6 +294,49 @@ public final class Q4mServer implements AutoCloseable {
     sessions.remove(s.id());
     threads.remove(s.id());
   }
+
+  /** A connection starts giving its backend up (its owned row goes back). */
+  void closeStarted() {
+    synchronized (closes) {
+      closing++;
+    }
+  }
+
+  void closeFinished() {
+    synchronized (closes) {
+      closing--;
+      closes.notifyAll();
+    }
+  }
+
+  /**
+   * Waits (at most {@value #CLOSE_WAIT_MILLIS} ms) for connections that are closing to have given
+   * their rows back. On a MySQL server a disconnect is handled by the server itself; here it takes
+   * one more hop (the endpoint closes the backend connection), so without this a statement that a
+   * client sends right after another client disconnected could still find that client's row owned.
+   */
+  void awaitCloses() {
+    if (closing == 0) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+    synchronized (closes) {
+      while (closing > 0) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          return;
+        }
+        try {
+          closes.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private static final long CLOSE_WAIT_MILLIS = 500;
 
   void countQuestion() {
     questions.incrementAndGet();

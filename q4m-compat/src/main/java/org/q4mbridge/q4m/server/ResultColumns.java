@@ -119,6 +119,8 @@ final class ResultColumns {
         }
       }
     }
+    int type = f.getMysqlTypeId();
+    int flags = f.getFlags() & 0xFFFF;
     return new Column(
         utf8(f.getDatabaseName()),
         utf8(f.getTableName()),
@@ -126,12 +128,49 @@ final class ResultColumns {
         utf8(f.getName()),
         utf8(f.getOriginalName()),
         collation,
-        f.getLength(),
-        f.getMysqlTypeId(),
-        f.getFlags() & 0xFFFF,
-        f.getDecimals(),
+        wireLength(type, flags, f.getLength(), f.getDecimals()),
+        type,
+        wireFlags(type, flags, f.getCollationIndex()),
+        wireDecimals(type, f.getDecimals()),
         from,
         to);
+  }
+
+  // Connector/J adjusts a few column-definition values as it reads them (ColumnDefinitionReader,
+  // Field.adjustFlagsByMysqlType); these undo that so clients see what the server sent.
+
+  /**
+   * Integer lengths: Connector/J replaces the display width by the type's precision; the width is
+   * gone, so a precision becomes MySQL's default width again (INT: 11, INT UNSIGNED: 10, …).
+   * DECIMAL: it subtracts the sign and the decimal point.
+   */
+  static long wireLength(int type, int flags, long length, int decimals) {
+    boolean unsigned = (flags & Protocol.FLAG_UNSIGNED) != 0;
+    return switch (type) {
+      case Protocol.TYPE_TINY -> length == 3 ? (unsigned ? 3 : 4) : length;
+      case Protocol.TYPE_SHORT -> length == 5 ? (unsigned ? 5 : 6) : length;
+      case Protocol.TYPE_INT24 -> length == 7 || length == 8 ? (unsigned ? 8 : 9) : length;
+      case Protocol.TYPE_LONG -> length == 10 ? (unsigned ? 10 : 11) : length;
+      case Protocol.TYPE_LONGLONG -> length == 19 || length == 20 ? 20 : length;
+      case Protocol.TYPE_NEWDECIMAL, Protocol.TYPE_DECIMAL ->
+          length + (unsigned ? 0 : 1) + (decimals > 0 ? 1 : 0);
+      default -> length;
+    };
+  }
+
+  /** Connector/J adds BLOB to BIT, BINARY and VARBINARY columns; the server does not. */
+  static int wireFlags(int type, int flags, int collation) {
+    boolean binaryString =
+        (type == Protocol.TYPE_VAR_STRING || type == Protocol.TYPE_STRING)
+            && collation == Protocol.COLLATION_BINARY;
+    return binaryString || type == Protocol.TYPE_BIT ? flags & ~Protocol.FLAG_BLOB : flags;
+  }
+
+  /** Connector/J turns FLOAT/DOUBLE's "not fixed" decimals (31) into 0; clients round by it. */
+  static int wireDecimals(int type, int decimals) {
+    return (type == Protocol.TYPE_FLOAT || type == Protocol.TYPE_DOUBLE) && decimals == 0
+        ? 31
+        : decimals;
   }
 
   private static int collationFor(String charset, int clientCollation) {

@@ -47,8 +47,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
 /**
  * The acceptance behaviours of Q4M-SEMANTICS.md §6 — items 1 to 52 and the six derived items — as
  * one contract suite, run against the InnoDB emulation through the {@code jdbc:q4m:} shim ({@link
- * Q4mAcceptanceIT}) and against a real Q4M server ({@link RealQ4mAcceptanceIT}). Row counts are
- * scaled down for CI. Each test's name starts with its item number.
+ * Q4mAcceptanceIT}) and against a real Q4M server ({@link RealQ4mAcceptanceIT}); public so the
+ * endpoint's {@code org.q4mbridge.q4m.server.EndpointAcceptanceIT} runs it over the wire too. Row
+ * counts are scaled down for CI. Each test's name starts with its item number.
  *
  * <p>Items 46, 47, 49 and 50 (TRUNCATE, DROP, ALTER while a row is owned) cannot hold on InnoDB —
  * DDL waits for the owner's metadata lock (§9.3) — so each has two tests: the Q4M behaviour ({@code
@@ -61,7 +62,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * (rowid after timeout), D6 (COUNT(*) counts owned rows).
  */
 @ExtendWith(Q4mAcceptanceSuite.ItemCounter.class)
-abstract class Q4mAcceptanceSuite {
+public abstract class Q4mAcceptanceSuite {
   /** All item ids of §6. */
   static final Set<String> ALL_ITEMS;
 
