@@ -85,9 +85,6 @@ final class Backend implements AutoCloseable {
     p.setProperty("characterEncoding", "ISO-8859-1");
     p.setProperty("useAffectedRows", Boolean.toString(!foundRows));
     p.setProperty("interactiveClient", Boolean.toString(interactive));
-    // COMMIT/ROLLBACK from a client go through Connection.commit()/rollback() (so the shim hears
-    // of them) whatever the auto-commit mode.
-    p.setProperty("relaxAutoCommit", "true");
     // Parameter counts of prepared statements come from parsing, without a server round trip.
     p.setProperty("generateSimpleParameterMetadata", "true");
     // The endpoint splits multi-statement text itself so each statement keeps its Q4M meaning.

@@ -471,14 +471,8 @@ final class ClientSession implements Runnable {
     }
     Statement st = backend.statement();
     try {
-      String end = SqlText.transactionEnd(sql);
       running = st;
-      if (end != null) {
-        if (end.equals("commit")) {
-          backend.connection().commit();
-        } else {
-          backend.connection().rollback();
-        }
+      if (runThroughJdbc(sql)) {
         sendOk(0, 0, status(moreFollow), backend.warningCount());
         return true;
       }
@@ -494,6 +488,32 @@ final class ClientSession implements Runnable {
     } finally {
       running = null;
     }
+  }
+
+  /**
+   * Runs {@code SET autocommit} and, in a transaction the driver knows of, {@code COMMIT} and
+   * {@code ROLLBACK} through the JDBC methods, so the backend driver and the shim (which wakes
+   * local waiters on commit) follow the transaction state.
+   *
+   * @return false when the statement is not one of them (it passes through as text)
+   */
+  private boolean runThroughJdbc(String sql) throws SQLException {
+    Boolean autocommit = SqlText.setAutocommit(sql);
+    if (autocommit != null) {
+      backend.connection().setAutoCommit(autocommit);
+      return true;
+    }
+    String end = SqlText.transactionEnd(sql);
+    if (end == null || backend.connection().getAutoCommit()) {
+      // START TRANSACTION under auto-commit: the driver would refuse; the text does it.
+      return false;
+    }
+    if (end.equals("commit")) {
+      backend.connection().commit();
+    } else {
+      backend.connection().rollback();
+    }
+    return true;
   }
 
   private void countStatement(String sql) {

@@ -27,6 +27,12 @@ final class SqlText {
   private static final Pattern TRANSACTION_END =
       Pattern.compile("\\s*(COMMIT|ROLLBACK)(?:\\s+WORK)?\\s*;?\\s*", Pattern.CASE_INSENSITIVE);
 
+  private static final Pattern SET_AUTOCOMMIT =
+      Pattern.compile(
+          "\\s*SET\\s+(?:SESSION\\s+|@@SESSION\\.|@@LOCAL\\.|LOCAL\\s+|@@)?autocommit\\s*:?=\\s*"
+              + "(0|1|ON|OFF|TRUE|FALSE)\\s*;?\\s*",
+          Pattern.CASE_INSENSITIVE);
+
   private static final Pattern QUEUE_FUNCTION =
       Pattern.compile(
           "\\b(queue_(?:wait|end|abort|rowid|set_srcid|stats|compact))\\s*\\(",
@@ -71,6 +77,23 @@ final class SqlText {
     }
     Matcher m = TRANSACTION_END.matcher(sql);
     return m.matches() ? m.group(1).toLowerCase(Locale.ROOT) : null;
+  }
+
+  /**
+   * {@code SET autocommit = 0|1|ON|OFF} on its own: the value, else {@code null}. The endpoint runs
+   * it through {@link java.sql.Connection#setAutoCommit} so the backend driver knows the mode (it
+   * refuses commit() and rollback() in a mode it believes is auto-commit).
+   */
+  static Boolean setAutocommit(String sql) {
+    if (sql.length() > 60) {
+      return null;
+    }
+    Matcher m = SET_AUTOCOMMIT.matcher(sql);
+    if (!m.matches()) {
+      return null;
+    }
+    String v = m.group(1).toUpperCase(Locale.ROOT);
+    return v.equals("1") || v.equals("ON") || v.equals("TRUE");
   }
 
   /** True for a SET statement that may change the session's result character set. */

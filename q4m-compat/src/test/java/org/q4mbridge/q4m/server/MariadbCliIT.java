@@ -37,10 +37,15 @@ class MariadbCliIT {
   }
 
   private static ClientProcess.Result cli(String password, String db, String sql) throws Exception {
+    return cli(password, db, sql, "--batch");
+  }
+
+  private static ClientProcess.Result cli(String password, String db, String sql, String... opts)
+      throws Exception {
     List<String> cmd = new ArrayList<>(List.of("mariadb", "-h127.0.0.1", "-P" + endpoint.port()));
     cmd.add("-u" + RunningEndpoint.USER);
     cmd.add("-p" + password);
-    cmd.add("--batch");
+    cmd.addAll(List.of(opts));
     if (db != null) {
       cmd.add(db);
     }
@@ -89,6 +94,40 @@ class MariadbCliIT {
             "1",
             "COUNT(*)",
             "0");
+  }
+
+  @Test
+  void aLatin1ClientGetsLatin1BytesAlsoFromOwnerModeReads() throws Exception {
+    endpoint.db.exec("DELETE FROM job_queue", "INSERT INTO job_queue VALUES (8, 'çà ü')");
+    List<String> direct =
+        ClientProcess.run(
+                Duration.ofMinutes(1),
+                List.of(
+                    "mariadb",
+                    "-h" + org.q4mbridge.q4m.testing.TestDatabase.HOST,
+                    "-P" + org.q4mbridge.q4m.testing.TestDatabase.PORT,
+                    "-u" + org.q4mbridge.q4m.testing.TestDatabase.USER,
+                    "--password=" + org.q4mbridge.q4m.testing.TestDatabase.PASSWORD,
+                    "--batch",
+                    "--default-character-set=latin1",
+                    endpoint.db.name(),
+                    "-e",
+                    "SELECT payload FROM job_queue"))
+            .lines();
+    // latin1 bytes are not UTF-8: what the test reads is not the UTF-8 text
+    assertThat(direct.get(1)).isNotEqualTo("çà ü");
+    ClientProcess.Result r =
+        cli(
+            RunningEndpoint.PASSWORD,
+            endpoint.db.name(),
+            "SELECT payload FROM job_queue; SELECT queue_wait('job_queue', 1) AS w;"
+                + " SELECT payload FROM job_queue; SELECT queue_end() AS e",
+            "--batch",
+            "--default-character-set=latin1");
+    assertThat(r.exitCode()).as(r.text()).isZero();
+    // a plain read (user connection) and an owner-mode read (the shim's queue connection)
+    assertThat(r.lines())
+        .containsExactly("payload", direct.get(1), "w", "1", "payload", direct.get(1), "e", "1");
   }
 
   @Test

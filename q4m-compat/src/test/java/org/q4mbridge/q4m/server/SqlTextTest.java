@@ -62,6 +62,16 @@ class SqlTextTest {
   }
 
   @Test
+  void setAutocommitOnItsOwnIsRecognised() {
+    assertThat(SqlText.setAutocommit("SET autocommit=0")).isFalse();
+    assertThat(SqlText.setAutocommit("set AUTOCOMMIT = 1;")).isTrue();
+    assertThat(SqlText.setAutocommit("SET SESSION autocommit = OFF")).isFalse();
+    assertThat(SqlText.setAutocommit("SET @@session.autocommit=ON")).isTrue();
+    assertThat(SqlText.setAutocommit("SET autocommit=0, sql_mode=''")).isNull();
+    assertThat(SqlText.setAutocommit("SET @autocommit=0")).isNull();
+  }
+
+  @Test
   void queueFunctionCallsAreFoundForTheStatistics() {
     assertThat(SqlText.queueFunctions("SELECT * FROM jobs WHERE queue_wait('jobs', 10)"))
         .containsExactly("queue_wait");
