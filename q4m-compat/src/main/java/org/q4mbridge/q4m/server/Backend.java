@@ -91,6 +91,8 @@ final class Backend implements AutoCloseable {
     p.setProperty("allowMultiQueries", "false");
     p.setProperty("useServerPrepStmts", "false");
     p.setProperty("allowLoadLocalInfile", "false");
+    // A client waits for its login while the backend connects: bound it like the handshake.
+    p.setProperty("connectTimeout", Long.toString(options.connectTimeout().toMillis()));
     Connection c = DRIVER.connect(shimUrl(options.backendUrl()), p);
     if (c == null) {
       throw new SQLException("the shim driver did not accept " + options.backendUrl(), "08001");
