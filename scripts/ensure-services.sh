@@ -85,7 +85,9 @@ ensure_tools() {
   command -v systemd-analyze >/dev/null || missing+=(systemd)
   command -v php >/dev/null || missing+=(php-cli)
   php -m 2>/dev/null | grep -qi pdo_mysql || missing+=(php-mysql)
-  perl -MDBD::MariaDB -e1 2>/dev/null || perl -MDBD::mysql -e1 2>/dev/null || missing+=(libdbd-mariadb-perl)
+  perl -MDBD::MariaDB -e1 2>/dev/null || missing+=(libdbd-mariadb-perl)
+  perl -MDBD::mysql -e1 2>/dev/null || missing+=(libdbd-mysql-perl)
+  command -v mariadb >/dev/null || missing+=(mariadb-client)
   if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}"
   fi

@@ -82,6 +82,9 @@ class ArchitectureTest {
       noClasses()
           .that()
           .doNotHaveFullyQualifiedName("org.q4mbridge.bridge.cli.Main")
+          // the endpoint's own launcher, for running it without the bridge
+          .and()
+          .doNotHaveFullyQualifiedName("org.q4mbridge.q4m.server.Q4mServerMain")
           .should()
           .callMethod(System.class, "exit", int.class);
 

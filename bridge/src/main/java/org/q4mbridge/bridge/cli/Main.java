@@ -28,6 +28,7 @@ import picocli.CommandLine.ParameterException;
       MigrateCommand.class,
       DlqCommand.class,
       ConvertCommand.class,
+      ServeCommand.class,
       TapCommand.class,
       DrainBackCommand.class,
       PhaseLogCommand.class,
