@@ -33,6 +33,7 @@ import picocli.CommandLine.ParameterException;
       SetPhaseCommand.class,
       StreamGroupCommand.class,
       DemoCommand.class,
+      BenchCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })
