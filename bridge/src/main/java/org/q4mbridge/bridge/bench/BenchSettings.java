@@ -25,7 +25,6 @@ import java.util.Objects;
  * @param baselineRows rows the one-row-per-round-trip baseline forwards
  * @param sweep pump settings measured in throughput mode besides the configuration's defaults
  *     (which are measured anyway, and flagged where the sweep repeats them)
- * @param publishers concurrent publishers of the sink ceiling
  * @param rate offered load of latency mode, jobs per second
  * @param duration how long latency mode offers the load (after the warm-up)
  * @param warmup latency mode: load offered before measuring
@@ -52,7 +51,6 @@ public record BenchSettings(
     long rows,
     long baselineRows,
     List<Sweep> sweep,
-    int publishers,
     double rate,
     Duration duration,
     Duration warmup,
@@ -102,9 +100,6 @@ public record BenchSettings(
     }
     if (baselineRows < 1) {
       problems.add("--baseline-rows must be at least 1, got " + baselineRows);
-    }
-    if (publishers < 1 || publishers > 256) {
-      problems.add("--publishers must be 1..256, got " + publishers);
     }
     if (!(rate > 0) || rate > 1_000_000) {
       problems.add("--rate must be more than 0 and at most 1000000 jobs/s, got " + rate);

@@ -84,15 +84,11 @@ public final class MarkdownReport {
     Ratios ratios = r.ratios();
     if (ratios != null) {
       md.append("## Ratios\n\n| | |\n|---|---|\n");
-      row(md, "source ceiling", rate(ratios.sourceCeiling()));
-      row(md, "sink ceiling", rate(ratios.sinkCeiling()));
+      row(md, "source ceiling" + shape(ratios.sourceCeilingShape()), rate(ratios.sourceCeiling()));
+      row(md, "sink ceiling" + shape(ratios.sinkCeilingShape()), rate(ratios.sinkCeiling()));
       row(md, "one-row baseline", rate(ratios.baseline()));
       row(md, "pump, default settings", rate(ratios.pumpDefault()));
-      row(
-          md,
-          "pump, best of sweep"
-              + (ratios.pumpBestShape() == null ? "" : " (" + ratios.pumpBestShape() + ")"),
-          rate(ratios.pumpBest()));
+      row(md, "pump, best setting" + shape(ratios.pumpBestShape()), rate(ratios.pumpBest()));
       row(md, "pump (default) / min(source, sink ceiling)", percent(ratios.defaultOverCeiling()));
       row(md, "pump (default) / sink ceiling", percent(ratios.defaultOverSinkCeiling()));
       row(md, "pump (default) / baseline", times(ratios.defaultOverBaseline()));
@@ -166,6 +162,10 @@ public final class MarkdownReport {
       md.append("![chart](").append(chartFile).append(")\n");
     }
     return md.toString();
+  }
+
+  private static String shape(String s) {
+    return s == null ? "" : " (" + s + ")";
   }
 
   private static void row(StringBuilder md, String k, String v) {

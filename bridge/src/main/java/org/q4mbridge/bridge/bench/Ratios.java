@@ -6,8 +6,10 @@ import java.util.List;
  * The comparisons DESIGN.md §9 asks for, computed from the scenarios of one run. A figure that
  * could not be computed (its scenario was not run or moved nothing) is null.
  *
- * @param sourceCeiling jobs/s of the source ceiling
- * @param sinkCeiling jobs/s of the sink ceiling
+ * @param sourceCeiling jobs/s of the source ceiling: the best of its settings
+ * @param sourceCeilingShape the setting that reached it
+ * @param sinkCeiling jobs/s of the sink ceiling: the best of its settings
+ * @param sinkCeilingShape the setting that reached it
  * @param ceiling {@code min(sourceCeiling, sinkCeiling)}: what a perfect pump could reach
  * @param baseline jobs/s of the one-row-per-round-trip loop
  * @param pumpDefault jobs/s of the pump at default settings
@@ -21,7 +23,9 @@ import java.util.List;
  */
 public record Ratios(
     Double sourceCeiling,
+    String sourceCeilingShape,
     Double sinkCeiling,
+    String sinkCeilingShape,
     Double ceiling,
     Double baseline,
     Double pumpDefault,
@@ -35,9 +39,12 @@ public record Ratios(
 
   /** Computes the ratios from a run's scenarios. */
   public static Ratios of(List<ScenarioResult> scenarios) {
-    Double source = rate(scenarios, ScenarioResult.SOURCE);
-    Double sink = rate(scenarios, ScenarioResult.SINK);
-    Double baseline = rate(scenarios, ScenarioResult.BASELINE);
+    ScenarioResult sourceBest = best(scenarios, ScenarioResult.SOURCE);
+    ScenarioResult sinkBest = best(scenarios, ScenarioResult.SINK);
+    ScenarioResult baselineBest = best(scenarios, ScenarioResult.BASELINE);
+    Double source = sourceBest == null ? null : sourceBest.jobsPerSecond();
+    Double sink = sinkBest == null ? null : sinkBest.jobsPerSecond();
+    Double baseline = baselineBest == null ? null : baselineBest.jobsPerSecond();
     Double ceiling = source == null || sink == null ? null : Math.min(source, sink);
     Double pumpDefault = null;
     ScenarioResult best = null;
@@ -55,7 +62,9 @@ public record Ratios(
     Double pumpBest = best == null ? null : best.jobsPerSecond();
     return new Ratios(
         source,
+        sourceBest == null ? null : sourceBest.shape(),
         sink,
+        sinkBest == null ? null : sinkBest.shape(),
         ceiling,
         baseline,
         pumpDefault,
@@ -68,13 +77,17 @@ public record Ratios(
         divide(pumpBest, baseline));
   }
 
-  private static Double rate(List<ScenarioResult> scenarios, String kind) {
+  /** The fastest scenario of a kind: a ceiling is the most any setting reached. */
+  private static ScenarioResult best(List<ScenarioResult> scenarios, String kind) {
+    ScenarioResult best = null;
     for (ScenarioResult s : scenarios) {
-      if (kind.equals(s.kind()) && s.jobsPerSecond() > 0) {
-        return s.jobsPerSecond();
+      if (kind.equals(s.kind())
+          && s.jobsPerSecond() > 0
+          && (best == null || s.jobsPerSecond() > best.jobsPerSecond())) {
+        best = s;
       }
     }
-    return null;
+    return best;
   }
 
   static Double divide(Double a, Double b) {

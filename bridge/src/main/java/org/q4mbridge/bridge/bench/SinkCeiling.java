@@ -21,11 +21,12 @@ import org.q4mbridge.q4m.QueueRow;
 import org.q4mbridge.q4m.TableRef;
 
 /**
- * (b) The sink ceiling: {@code publishers} threads publishing batches through the {@link Sink} API
- * and waiting for the broker's verdicts, nothing read from MySQL — the most a pump could push into
- * this broker. The sink is built from the same configuration as the pump's (so the same dedup,
- * confirm and persistence settings), and the messages by the pump's own mapper from rows shaped
- * like the job table's.
+ * (b) The sink ceiling at one setting: as many publisher threads as the setting has consumers,
+ * publishing batches of its size through the {@link Sink} API and waiting for the broker's
+ * verdicts, nothing read from MySQL — the most a pump with that setting could push into this
+ * broker. The sink is built from the same configuration as the pump's (so the same dedup, confirm
+ * and persistence settings), and the messages by the pump's own mapper from rows shaped like the
+ * job table's. The run's ceiling is the best of the settings measured.
  */
 final class SinkCeiling {
   static final List<QueueColumn> COLUMNS =
@@ -35,8 +36,10 @@ final class SinkCeiling {
 
   private SinkCeiling() {}
 
-  static ScenarioResult run(BenchContext ctx, int publishers, int batch) throws Exception {
-    String id = "sink-ceiling";
+  static ScenarioResult run(BenchContext ctx, Sweep shape) throws Exception {
+    int publishers = shape.consumers();
+    int batch = shape.batchSize();
+    String id = "sink-" + shape;
     long total = ctx.settings.rows();
     String destination = ctx.target.destination(id);
     ctx.target.prepare(destination);

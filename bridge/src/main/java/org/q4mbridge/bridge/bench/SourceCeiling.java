@@ -16,16 +16,17 @@ import org.q4mbridge.q4m.TableRef;
 import org.q4mbridge.q4m.emulated.EmulatedQueueSource;
 
 /**
- * (a) The source ceiling: the emulated source's batch claims (claim up to {@code batch} rows,
- * delete them, commit) by {@code consumers} threads, nothing published — the most a pump could take
- * out of this MariaDB. Uses the same {@link EmulatedQueueSource} the pump uses.
+ * (a) The source ceiling at one setting: the emulated source's batch claims (claim up to {@code
+ * batch} rows, delete them, commit) by {@code consumers} threads, nothing published — the most a
+ * pump with that setting could take out of this MariaDB. Uses the same {@link EmulatedQueueSource}
+ * the pump uses. The run's ceiling is the best of the settings measured.
  */
 final class SourceCeiling {
   private SourceCeiling() {}
 
   static ScenarioResult run(BenchContext ctx, Sweep shape) throws Exception {
     long rows = ctx.settings.rows();
-    String id = "source-ceiling";
+    String id = "source-" + shape;
     Scenarios.preload(ctx, id, rows);
     AtomicLong done = new AtomicLong();
     LatencyRecorder perBatch = new LatencyRecorder();

@@ -37,7 +37,7 @@ public final class Targets {
     if (sink == SinkKind.REDIS) {
       out.add(
           share(
-              pump + " ≥ 70 % of min(source ceiling, sink ceiling)",
+              pump + " ≥ 70 % of min(source ceiling, sink ceiling), best setting of each",
               r.pumpDefault(),
               r.ceiling(),
               r.defaultOverCeiling(),
@@ -47,7 +47,7 @@ public final class Targets {
     } else {
       TargetCheck c =
           share(
-              pump + " ≥ 70 % of the " + sink.cliName() + " publish ceiling",
+              pump + " ≥ 70 % of the " + sink.cliName() + " publish ceiling (best setting)",
               r.pumpDefault(),
               r.sinkCeiling(),
               r.defaultOverSinkCeiling(),

@@ -109,14 +109,8 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--sweep",
       split = ",",
       description =
-          "Pump settings to sweep, consumers x batch (default 1x100,2x100,4x100,4x200,8x100).")
+          "Settings (consumers x batch) at which the ceilings and the pump are measured, besides the defaults (default 1x100,2x100,4x100,4x200,8x100).")
   List<String> sweep;
-
-  @Option(
-      names = "--publishers",
-      defaultValue = "4",
-      description = "Concurrent publishers of the sink ceiling (default 4).")
-  int publishers;
 
   @Option(
       names = "--rate",
@@ -235,7 +229,6 @@ public final class BenchCommand implements Callable<Integer> {
           n,
           base,
           shapes,
-          publishers,
           rate,
           duration(duration, "--duration"),
           duration(warmup, "--warmup"),
