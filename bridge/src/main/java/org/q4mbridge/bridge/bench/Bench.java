@@ -140,14 +140,26 @@ public final class Bench {
     r.parameters.put("pump defaults (consumers x batch)", defaults.toString());
     r.parameters.put("settings (consumers x batch)", shapes.toString());
 
+    r.parameters.put("rounds (median reported)", settings.repeat());
+
     warmUp(ctx, defaults);
-    r.scenarios.add(reported(ctx, Baseline.run(ctx)));
-    // Setting by setting, so that the ceilings and the pump of one setting run close together in
-    // time: the machine's other load drifts, and comparing runs minutes apart would measure that.
-    for (Sweep s : shapes) {
-      r.scenarios.add(reported(ctx, SourceCeiling.run(ctx, s)));
-      r.scenarios.add(reported(ctx, SinkCeiling.run(ctx, s)));
-      r.scenarios.add(reported(ctx, PumpRun.drain(ctx, s, s.equals(defaults))));
+    // Round after round, and setting by setting within a round, so that the ceilings and the pump
+    // of one setting run close together in time: the machine's other load drifts, and comparing
+    // runs minutes apart would measure the drift. Each scenario reports its median round.
+    Map<String, List<ScenarioResult>> rounds = new LinkedHashMap<>();
+    for (int round = 1; round <= settings.repeat(); round++) {
+      if (settings.repeat() > 1) {
+        ctx.say("[round %d/%d]", round, settings.repeat());
+      }
+      add(rounds, reported(ctx, Baseline.run(ctx)));
+      for (Sweep s : shapes) {
+        add(rounds, reported(ctx, SourceCeiling.run(ctx, s)));
+        add(rounds, reported(ctx, SinkCeiling.run(ctx, s)));
+        add(rounds, reported(ctx, PumpRun.drain(ctx, s, s.equals(defaults))));
+      }
+    }
+    for (List<ScenarioResult> runs : rounds.values()) {
+      r.scenarios.add(ScenarioResult.median(runs));
     }
     r.ratios = Ratios.of(r.scenarios);
     r.targets = Targets.throughput(settings.sink(), r.ratios);
@@ -176,6 +188,10 @@ public final class Bench {
         "In a drain every row waits in the backlog, so the pump's insert → confirmed latency here"
             + " is mostly that wait; latency under a steady load is what --mode latency measures.");
     return r;
+  }
+
+  private static void add(Map<String, List<ScenarioResult>> rounds, ScenarioResult s) {
+    rounds.computeIfAbsent(s.id(), k -> new ArrayList<>()).add(s);
   }
 
   /**

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param sqsRegion region the SQS requests are signed for
  * @param rows rows per throughput run, or the backlog size
  * @param baselineRows rows the one-row-per-round-trip baseline forwards
+ * @param repeat throughput mode: how many rounds of every scenario; each reports its median run
  * @param sweep pump settings measured in throughput mode besides the configuration's defaults
  *     (which are measured anyway, and flagged where the sweep repeats them)
  * @param rate offered load of latency mode, jobs per second
@@ -50,6 +51,7 @@ public record BenchSettings(
     String sqsRegion,
     long rows,
     long baselineRows,
+    int repeat,
     List<Sweep> sweep,
     double rate,
     Duration duration,
@@ -100,6 +102,9 @@ public record BenchSettings(
     }
     if (baselineRows < 1) {
       problems.add("--baseline-rows must be at least 1, got " + baselineRows);
+    }
+    if (repeat < 1 || repeat > 100) {
+      problems.add("--repeat must be 1..100, got " + repeat);
     }
     if (!(rate > 0) || rate > 1_000_000) {
       problems.add("--rate must be more than 0 and at most 1000000 jobs/s, got " + rate);

@@ -43,21 +43,22 @@ public final class MarkdownReport {
 
     md.append("## Results\n\n");
     md.append(
-        "| Scenario | Setting | Jobs | Seconds | Jobs/s | Latency of | p50 ms | p95 ms | p99 ms |"
-            + " CPU (cores) | Machine busy | Heap after GC / max (MB) |\n");
-    md.append("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|\n");
+        "| Scenario | Setting | Jobs | Seconds | Jobs/s | Each run (jobs/s) | Latency of | p50 ms |"
+            + " p95 ms | p99 ms | CPU (cores) | Machine busy | Heap after GC / max (MB) |\n");
+    md.append("|---|---|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---|\n");
     for (ScenarioResult s : r.scenarios()) {
       LatencyStats l = s.latency();
       ResourceUsage u = s.resources();
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %,d | %.1f | **%,.0f** | %s | %s | %s | %s | %.2f | %s | %d / %d |%n",
+              "| %s | %s | %,d | %.1f | **%,.0f** | %s | %s | %s | %s | %s | %.2f | %s | %d / %d |%n",
               cell(s.title() + (s.defaults() ? " (defaults)" : "")),
               s.shape(),
               s.jobs(),
               s.seconds(),
               s.jobsPerSecond(),
+              runs(s),
               cell(l.measures()),
               ms(l.count(), l.p50Ms()),
               ms(l.count(), l.p95Ms()),
@@ -95,6 +96,23 @@ public final class MarkdownReport {
       row(md, "pump (best) / min(source, sink ceiling)", percent(ratios.bestOverCeiling()));
       row(md, "pump (best) / baseline", times(ratios.bestOverBaseline()));
       md.append('\n');
+      if (!ratios.perSetting().isEmpty()) {
+        md.append("Each setting against its own ceilings:\n\n");
+        md.append("| Setting | Source ceiling | Sink ceiling | Pump | Pump / min(ceilings) |\n");
+        md.append("|---|---:|---:|---:|---:|\n");
+        for (Ratios.SettingRatio s : ratios.perSetting()) {
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %,.0f | %,.0f | %,.0f | %.0f %% |%n",
+                  s.shape(),
+                  s.source(),
+                  s.sink(),
+                  s.pump(),
+                  s.pumpOverCeiling() * 100));
+        }
+        md.append('\n');
+      }
     }
 
     OfferedLoad load = r.load();
@@ -162,6 +180,14 @@ public final class MarkdownReport {
       md.append("![chart](").append(chartFile).append(")\n");
     }
     return md.toString();
+  }
+
+  private static String runs(ScenarioResult s) {
+    StringBuilder b = new StringBuilder();
+    for (Double r : s.runsPerSecond()) {
+      b.append(b.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%,.0f", r));
+    }
+    return b.toString();
   }
 
   private static String shape(String s) {

@@ -20,6 +20,8 @@ import java.util.List;
  * @param defaultOverBaseline {@code pumpDefault / baseline}
  * @param bestOverCeiling {@code pumpBest / ceiling}
  * @param bestOverBaseline {@code pumpBest / baseline}
+ * @param perSetting for each setting measured with both ceilings and the pump: the pump against the
+ *     slower ceiling of the same setting
  */
 public record Ratios(
     Double sourceCeiling,
@@ -35,7 +37,24 @@ public record Ratios(
     Double defaultOverSinkCeiling,
     Double defaultOverBaseline,
     Double bestOverCeiling,
-    Double bestOverBaseline) {
+    Double bestOverBaseline,
+    List<SettingRatio> perSetting) {
+
+  /**
+   * One setting's pump against its own ceilings.
+   *
+   * @param shape consumers x batch
+   * @param source the source ceiling at this setting, jobs/s
+   * @param sink the sink ceiling at this setting, jobs/s
+   * @param pump the pump at this setting, jobs/s
+   * @param pumpOverCeiling {@code pump / min(source, sink)}
+   */
+  public record SettingRatio(
+      String shape, double source, double sink, double pump, double pumpOverCeiling) {}
+
+  public Ratios {
+    perSetting = perSetting == null ? List.of() : List.copyOf(perSetting);
+  }
 
   /** Computes the ratios from a run's scenarios. */
   public static Ratios of(List<ScenarioResult> scenarios) {
@@ -74,7 +93,42 @@ public record Ratios(
         divide(pumpDefault, sink),
         divide(pumpDefault, baseline),
         divide(pumpBest, ceiling),
-        divide(pumpBest, baseline));
+        divide(pumpBest, baseline),
+        perSetting(scenarios));
+  }
+
+  private static List<SettingRatio> perSetting(List<ScenarioResult> scenarios) {
+    List<SettingRatio> out = new java.util.ArrayList<>();
+    for (ScenarioResult pump : scenarios) {
+      if (!ScenarioResult.PUMP.equals(pump.kind())) {
+        continue;
+      }
+      ScenarioResult source = find(scenarios, ScenarioResult.SOURCE, pump.shape());
+      ScenarioResult sink = find(scenarios, ScenarioResult.SINK, pump.shape());
+      if (source == null || sink == null) {
+        continue;
+      }
+      double ceiling = Math.min(source.jobsPerSecond(), sink.jobsPerSecond());
+      if (ceiling > 0) {
+        out.add(
+            new SettingRatio(
+                pump.shape(),
+                source.jobsPerSecond(),
+                sink.jobsPerSecond(),
+                pump.jobsPerSecond(),
+                pump.jobsPerSecond() / ceiling));
+      }
+    }
+    return out;
+  }
+
+  private static ScenarioResult find(List<ScenarioResult> scenarios, String kind, String shape) {
+    for (ScenarioResult s : scenarios) {
+      if (kind.equals(s.kind()) && shape.equals(s.shape())) {
+        return s;
+      }
+    }
+    return null;
   }
 
   /** The fastest scenario of a kind: a ceiling is the most any setting reached. */

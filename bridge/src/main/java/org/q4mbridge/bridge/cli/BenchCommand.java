@@ -113,6 +113,13 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> sweep;
 
   @Option(
+      names = "--repeat",
+      defaultValue = "3",
+      description =
+          "Throughput mode: rounds of every scenario; each reports its median (default 3).")
+  int repeat;
+
+  @Option(
       names = "--rate",
       defaultValue = "1000",
       description = "Latency mode: offered jobs per second (default 1000).")
@@ -228,6 +235,7 @@ public final class BenchCommand implements Callable<Integer> {
           sqsRegion,
           n,
           base,
+          repeat,
           shapes,
           rate,
           duration(duration, "--duration"),

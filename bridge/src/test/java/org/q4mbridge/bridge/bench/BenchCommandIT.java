@@ -135,6 +135,8 @@ class BenchCommandIT {
             "40",
             "--sweep",
             "1x50",
+            "--repeat",
+            "1",
             "--progress",
             "1s",
             "--timeout",

@@ -24,6 +24,7 @@ class BenchSettingsTest {
         "us-east-1",
         rows,
         1000,
+        3,
         BenchSettings.DEFAULT_SWEEP,
         1000,
         Duration.ofSeconds(30),

@@ -107,4 +107,45 @@ class RatiosTest {
     assertThat(r.defaultOverCeiling()).isNull();
     assertThat(r.bestOverCeiling()).isCloseTo(0.9, within(1e-9));
   }
+
+  @Test
+  void eachSettingIsAlsoComparedWithItsOwnCeilings() {
+    List<ScenarioResult> runs =
+        List.of(
+            Fixtures.scenario("source-4x100", ScenarioResult.SOURCE, 20_000, false),
+            Fixtures.scenario("sink-4x100", ScenarioResult.SINK, 12_000, false),
+            Fixtures.scenario("pump-4x100", ScenarioResult.PUMP, 9_000, true));
+
+    Ratios.SettingRatio s = Ratios.of(runs).perSetting().get(0);
+
+    assertThat(s.shape()).isEqualTo("4x100");
+    assertThat(s.pumpOverCeiling()).isCloseTo(0.75, within(1e-9));
+  }
+
+  @Test
+  void repeatedRunsReportTheMedianRunAndKeepEveryRate() {
+    ScenarioResult slow = Fixtures.scenario("pump-4x100", ScenarioResult.PUMP, 8_000, true);
+    ScenarioResult mid = Fixtures.scenario("pump-4x100", ScenarioResult.PUMP, 10_000, true);
+    ScenarioResult fast =
+        new ScenarioResult(
+            "pump-4x100",
+            "pump",
+            ScenarioResult.PUMP,
+            4,
+            100,
+            true,
+            1,
+            1,
+            15_000,
+            LatencyStats.none("x"),
+            Fixtures.USAGE,
+            List.of("2 rows were released"));
+
+    ScenarioResult m = ScenarioResult.median(List.of(fast, slow, mid));
+
+    assertThat(m.jobsPerSecond()).isEqualTo(10_000);
+    assertThat(m.runsPerSecond()).containsExactly(15_000.0, 8_000.0, 10_000.0);
+    assertThat(m.anomalies()).containsExactly("run 1: 2 rows were released");
+    assertThat(ScenarioResult.median(List.of(slow, fast)).jobsPerSecond()).isEqualTo(8_000);
+  }
 }
