@@ -185,6 +185,13 @@ public final class Bench {
             + " comparing it with the ceilings of its own setting; the other settings show what"
             + " tuning buys.");
     r.notes.add(
+        "Shared-cores bound: each ceiling is measured alone, with the whole machine to itself. When"
+            + " the database, the broker and the bridge share the cores and each ceiling is"
+            + " CPU-bound, a job costs the CPU of its claim plus the CPU of its publish, so no pump"
+            + " can exceed 1 / (1/source + 1/sink) — two thirds of min(source, sink) when the sink"
+            + " is twice as fast. The target is stated against min(source, sink) and is checked"
+            + " against it; the bound explains the gap.");
+    r.notes.add(
         "In a drain every row waits in the backlog, so the pump's insert → confirmed latency here"
             + " is mostly that wait; latency under a steady load is what --mode latency measures.");
     return r;

@@ -92,6 +92,11 @@ public final class MarkdownReport {
       row(md, "pump, best setting" + shape(ratios.pumpBestShape()), rate(ratios.pumpBest()));
       row(md, "pump (default) / min(source, sink ceiling)", percent(ratios.defaultOverCeiling()));
       row(md, "pump (default) / sink ceiling", percent(ratios.defaultOverSinkCeiling()));
+      row(
+          md,
+          "shared-cores bound 1 / (1/source + 1/sink) (see below)",
+          rate(ratios.sharedCoresBound()));
+      row(md, "pump (default) / shared-cores bound", percent(ratios.defaultOverSharedCoresBound()));
       row(md, "pump (default) / baseline", times(ratios.defaultOverBaseline()));
       row(md, "pump (best) / min(source, sink ceiling)", percent(ratios.bestOverCeiling()));
       row(md, "pump (best) / baseline", times(ratios.bestOverBaseline()));

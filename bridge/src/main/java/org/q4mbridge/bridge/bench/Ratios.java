@@ -10,13 +10,18 @@ import java.util.List;
  * @param sourceCeilingShape the setting that reached it
  * @param sinkCeiling jobs/s of the sink ceiling: the best of its settings
  * @param sinkCeilingShape the setting that reached it
- * @param ceiling {@code min(sourceCeiling, sinkCeiling)}: what a perfect pump could reach
+ * @param ceiling {@code min(sourceCeiling, sinkCeiling)}: what a perfect pump could reach when the
+ *     source and the sink do not compete for the same cores
+ * @param sharedCoresBound {@code 1 / (1 / sourceCeiling + 1 / sinkCeiling)}: what a perfect pump
+ *     could reach when they do (database, broker and bridge on one machine, every ceiling
+ *     CPU-bound): each job then costs the CPU of its claim plus the CPU of its publish
  * @param baseline jobs/s of the one-row-per-round-trip loop
  * @param pumpDefault jobs/s of the pump at default settings
  * @param pumpBest jobs/s of the fastest pump setting of the sweep
  * @param pumpBestShape that setting, e.g. {@code 4x200}
  * @param defaultOverCeiling {@code pumpDefault / ceiling}
  * @param defaultOverSinkCeiling {@code pumpDefault / sinkCeiling}
+ * @param defaultOverSharedCoresBound {@code pumpDefault / sharedCoresBound}
  * @param defaultOverBaseline {@code pumpDefault / baseline}
  * @param bestOverCeiling {@code pumpBest / ceiling}
  * @param bestOverBaseline {@code pumpBest / baseline}
@@ -29,12 +34,14 @@ public record Ratios(
     Double sinkCeiling,
     String sinkCeilingShape,
     Double ceiling,
+    Double sharedCoresBound,
     Double baseline,
     Double pumpDefault,
     Double pumpBest,
     String pumpBestShape,
     Double defaultOverCeiling,
     Double defaultOverSinkCeiling,
+    Double defaultOverSharedCoresBound,
     Double defaultOverBaseline,
     Double bestOverCeiling,
     Double bestOverBaseline,
@@ -65,6 +72,7 @@ public record Ratios(
     Double sink = sinkBest == null ? null : sinkBest.jobsPerSecond();
     Double baseline = baselineBest == null ? null : baselineBest.jobsPerSecond();
     Double ceiling = source == null || sink == null ? null : Math.min(source, sink);
+    Double shared = source == null || sink == null ? null : 1 / (1 / source + 1 / sink);
     Double pumpDefault = null;
     ScenarioResult best = null;
     for (ScenarioResult s : scenarios) {
@@ -85,12 +93,14 @@ public record Ratios(
         sink,
         sinkBest == null ? null : sinkBest.shape(),
         ceiling,
+        shared,
         baseline,
         pumpDefault,
         pumpBest,
         best == null ? null : best.shape(),
         divide(pumpDefault, ceiling),
         divide(pumpDefault, sink),
+        divide(pumpDefault, shared),
         divide(pumpDefault, baseline),
         divide(pumpBest, ceiling),
         divide(pumpBest, baseline),

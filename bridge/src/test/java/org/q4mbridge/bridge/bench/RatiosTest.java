@@ -16,6 +16,8 @@ class RatiosTest {
     assertThat(r.defaultOverCeiling()).isCloseTo(0.80, within(1e-9));
     assertThat(r.defaultOverSinkCeiling()).isCloseTo(16_000 / 30_000.0, within(1e-9));
     assertThat(r.defaultOverBaseline()).isCloseTo(20.0, within(1e-9));
+    assertThat(r.sharedCoresBound()).isCloseTo(12_000, within(1e-6));
+    assertThat(r.defaultOverSharedCoresBound()).isCloseTo(16_000 / 12_000.0, within(1e-9));
   }
 
   @Test

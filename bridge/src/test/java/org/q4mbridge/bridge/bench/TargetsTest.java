@@ -54,6 +54,21 @@ class TargetsTest {
   }
 
   @Test
+  void aMissedLatencyTargetSaysWhenTheDatabaseStalledTheProducers() {
+    OfferedLoad stalled = new OfferedLoad(1000, 1010, 4, 35_000, 3371);
+
+    TargetCheck c = Targets.latency(SinkKind.REDIS, stalled, stats(376)).get(0);
+
+    assertThat(c.status()).isEqualTo(Status.NOT_MET);
+    assertThat(c.why()).contains("3371 ms or more behind schedule");
+    assertThat(
+            Targets.latency(SinkKind.REDIS, new OfferedLoad(1000, 1000, 4, 35_000, 2), stats(60))
+                .get(0)
+                .why())
+        .isEmpty();
+  }
+
+  @Test
   void latencyCannotBeJudgedWhenTheProducersFellShortOrTheRateWasLower() {
     TargetCheck shortfall =
         Targets.latency(SinkKind.REDIS, new OfferedLoad(1000, 700, 4, 25_000, 900), stats(10))
