@@ -138,6 +138,7 @@ public final class Bench {
     r.parameters.put("rows per run", settings.rows());
     r.parameters.put("baseline rows", settings.baselineRows());
     r.parameters.put("pump defaults (consumers x batch)", defaults.toString());
+    r.parameters.put("poll.maxInterval", pollSetting());
     r.parameters.put("settings (consumers x batch)", shapes.toString());
 
     r.parameters.put("rounds (median reported)", settings.repeat());
@@ -250,6 +251,7 @@ public final class Bench {
     r.parameters.put("warm-up", Durations.format(settings.warmup()));
     r.parameters.put("producers", producers);
     r.parameters.put("pump (consumers x batch)", defaults + " (defaults)");
+    r.parameters.put("poll.maxInterval", pollSetting());
     String id = "pump-" + defaults + "-steady";
     AtomicLong inserted = new AtomicLong();
     AtomicLong measured = new AtomicLong();
@@ -409,6 +411,7 @@ public final class Bench {
     r.parameters.put("backlog rows", rows);
     r.parameters.put("pump (consumers x batch)", defaults + " (defaults)");
     r.parameters.put("heap limit", settings.heap());
+    r.parameters.put("poll.maxInterval", pollSetting());
     Scenarios.preload(ctx, id, rows);
     Scenarios.gc();
     List<BacklogSample> samples = new ArrayList<>();
@@ -462,6 +465,12 @@ public final class Bench {
             + settings.heap()
             + " for this mode unless --no-fork, so finishing at all proves the bridge fits.");
     return r;
+  }
+
+  private String pollSetting() {
+    return settings.pollMaxInterval() == null
+        ? "default (50ms)"
+        : Durations.format(settings.pollMaxInterval());
   }
 
   private static BacklogSample sample(double at, long acked, double rate) {

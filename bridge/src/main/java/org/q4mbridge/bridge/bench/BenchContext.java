@@ -55,6 +55,12 @@ final class BenchContext {
         .append(SinkTarget.quote(settings.user()))
         .append('\n')
         .append("  password: \"${env:" + PASSWORD_VARIABLE + "}\"\n")
+        .append(
+            settings.pollMaxInterval() == null
+                ? ""
+                : "poll:\n  maxInterval: "
+                    + org.q4mbridge.bridge.config.Durations.format(settings.pollMaxInterval())
+                    + "\n")
         .append("sinks:\n")
         .append("  bench: ")
         .append(target.sinkYaml())

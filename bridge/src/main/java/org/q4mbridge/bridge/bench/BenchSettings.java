@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param duration how long latency mode offers the load (after the warm-up)
  * @param warmup latency mode: load offered before measuring
  * @param producers latency mode: producer connections sharing the rate
+ * @param pollMaxInterval the bridge's {@code poll.maxInterval} for the pump, or null for the
+ *     configuration's default (50ms): the longest an idle consumer waits before looking again
  * @param progressEvery how often progress lines are printed
  * @param timeout the longest one scenario may take before the bench gives up
  * @param out where the JSON, Markdown and SVG files go
@@ -57,6 +59,7 @@ public record BenchSettings(
     Duration duration,
     Duration warmup,
     int producers,
+    Duration pollMaxInterval,
     Duration progressEvery,
     Duration timeout,
     Path out,
@@ -115,6 +118,10 @@ public record BenchSettings(
     requirePositive(problems, "--duration", duration);
     if (warmup == null || warmup.isNegative()) {
       problems.add("--warmup must be 0s or more, got " + warmup);
+    }
+    if (pollMaxInterval != null
+        && (pollMaxInterval.toMillis() < 1 || pollMaxInterval.toMinutes() > 1)) {
+      problems.add("--poll-max-interval must be 1ms..1m, got " + pollMaxInterval);
     }
     requirePositive(problems, "--progress", progressEvery);
     requirePositive(problems, "--timeout", timeout);

@@ -144,6 +144,12 @@ public final class BenchCommand implements Callable<Integer> {
   int producers;
 
   @Option(
+      names = "--poll-max-interval",
+      description =
+          "The bridge's poll.maxInterval for the pump (default: the configuration's, 50ms).")
+  String pollMaxInterval;
+
+  @Option(
       names = "--progress",
       defaultValue = "5s",
       description = "Print a progress line this often (default 5s).")
@@ -241,6 +247,7 @@ public final class BenchCommand implements Callable<Integer> {
           duration(duration, "--duration"),
           duration(warmup, "--warmup"),
           producers,
+          pollMaxInterval == null ? null : duration(pollMaxInterval, "--poll-max-interval"),
           duration(progress, "--progress"),
           duration(timeout, "--timeout"),
           out,

@@ -30,6 +30,7 @@ class BenchSettingsTest {
         Duration.ofSeconds(30),
         Duration.ofSeconds(5),
         4,
+        null,
         Duration.ofSeconds(5),
         Duration.ofMinutes(20),
         Path.of("out"),
