@@ -87,7 +87,7 @@ public final class Targets {
       return new TargetCheck(target, measured, Status.MET, "");
     }
     String why =
-        bestRatio != null && best != null
+        bestRatio != null && best != null && bestRatio > ratio
             ? String.format(
                 Locale.ROOT, "the best sweep setting (%s) reached %.0f %%", best, bestRatio * 100)
             : "";
