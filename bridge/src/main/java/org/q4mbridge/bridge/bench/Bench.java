@@ -53,8 +53,20 @@ public final class Bench {
     long t0 = System.nanoTime();
     double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     BenchDatabase db = new BenchDatabase(settings);
-    String mysql = db.version();
-    try (SinkTarget target = SinkTarget.open(settings)) {
+    String mysql;
+    try {
+      mysql = db.version();
+    } catch (java.sql.SQLException e) {
+      throw new BenchUnavailableException(
+          "cannot reach MariaDB/MySQL at "
+              + settings.mysqlUrl()
+              + " as "
+              + settings.user()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    try (SinkTarget target = open(settings)) {
       BenchContext ctx = new BenchContext(settings, db, target, out);
       ctx.say(
           "bench: %s mode, sink %s (%s), database %s (%s), scratch database %s",
@@ -111,6 +123,15 @@ public final class Bench {
       List<Path> files = ReportFiles.write(report, settings.out());
       summary(ctx, report, files);
       return report;
+    }
+  }
+
+  private static SinkTarget open(BenchSettings settings) {
+    try {
+      return SinkTarget.open(settings);
+    } catch (Exception e) {
+      throw new BenchUnavailableException(
+          "cannot reach the " + settings.sink().cliName() + " broker: " + e.getMessage(), e);
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.q4mbridge.bridge.bench.Bench;
 import org.q4mbridge.bridge.bench.BenchMode;
 import org.q4mbridge.bridge.bench.BenchSettings;
+import org.q4mbridge.bridge.bench.BenchUnavailableException;
 import org.q4mbridge.bridge.bench.ChildJvm;
 import org.q4mbridge.bridge.bench.SinkKind;
 import org.q4mbridge.bridge.bench.Sweep;
@@ -28,14 +29,17 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "bench",
+    // Main's --help is not inherited by subcommands; "Try 'q4m-bridge bench --help'" must work.
+    mixinStandardHelpOptions = true,
     description = {
-      "Measure throughput, latency or a backlog drain on this machine's MariaDB and broker.",
-      "throughput: source ceiling, sink ceiling, a one-row-per-round-trip baseline, the pump at",
-      "default settings and a sweep of consumers x batch size, with their ratios.",
-      "latency: a steady offered load and the insert->confirmed percentiles under it.",
-      "backlog: preload --rows rows, drain them with the pump in a JVM limited to --heap.",
-      "Uses a scratch database q4m_bench (dropped at the end) and destinations named q4m-bench*",
-      "(deleted after each scenario). Writes <mode>-<sink>.json/.md/.svg to --out."
+      "Measure this machine's MariaDB and broker with the bridge in between.",
+      "throughput: source ceiling, sink ceiling, a one-row-per-round-trip loop",
+      "  and the pump, at the defaults and at each --sweep setting, with ratios.",
+      "latency: a steady offered load and the insert->confirmed percentiles.",
+      "backlog: preload --rows rows, drain them in a JVM limited to --heap.",
+      "Uses the scratch database q4m_bench (dropped at the end) and destinations",
+      "named q4m-bench* (deleted after each scenario).",
+      "Writes <mode>-<sink>.json, .md and .svg to --out; see docs/bench/README.md."
     })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -205,11 +209,13 @@ public final class BenchCommand implements Callable<Integer> {
     quietLogs();
     try {
       new Bench(settings, spec.commandLine().getOut(), command).run();
+    } catch (BenchUnavailableException e) {
+      throw new CliException(ExitCode.UNAVAILABLE, "bench: " + e.getMessage(), e);
     } catch (java.sql.SQLException e) {
-      throw new CliException(
-          ExitCode.UNAVAILABLE,
-          "bench needs MariaDB at " + mysql + " as " + user + ": " + e.getMessage(),
-          e);
+      throw new CliException(ExitCode.FAILED, "bench: database error: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      // A scenario that failed or timed out: its message says which and why.
+      throw new CliException(ExitCode.FAILED, "bench: " + e.getMessage(), e);
     }
     return ExitCode.OK.code();
   }
