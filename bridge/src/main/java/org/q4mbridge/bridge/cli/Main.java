@@ -37,6 +37,7 @@ import picocli.CommandLine.ParameterException;
       ReportCommand.class,
       StreamGroupCommand.class,
       DemoCommand.class,
+      BenchCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })
