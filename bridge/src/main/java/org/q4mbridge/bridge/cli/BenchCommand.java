@@ -30,7 +30,6 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     // Main's --help is not inherited by subcommands; "Try 'q4m-bridge bench --help'" must work.
-    mixinStandardHelpOptions = true,
     description = {
       "Measure this machine's MariaDB and broker with the bridge in between.",
       "throughput: source ceiling, sink ceiling, a one-row-per-round-trip loop",

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "convert",
     description = {
-      "Convert a Q4M QUEUE table into an emulated queue on InnoDB, in place.",
+      "Convert a QUEUE table into an emulated queue on InnoDB.",
+      "In place, without losing a row.",
       "Creates the InnoDB twin (same columns + an invisible q4m_rowid), copies the rows in FIFO",
       "order while producers keep inserting, and swaps the names with one RENAME TABLE. Stop the",
       "table's consumers first. --dry-run prints the SQL for review and changes nothing."

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "gate",
     description = {
-      "Check the cutover gate of a queue: exit 0 when it passes, 1 with the reasons when not.",
+      "Check the cutover gate of a queue.",
+      "Exit 0 when it passes, 1 with the reasons when not.",
       "Thresholds come from compare.gate (minSamples, maxMissing, maxMismatchRate, window); the",
       "data are the outcomes legacy and new workers recorded (shadow-compare). The daemon runs the",
       "same check before any move into cutover."

@@ -14,13 +14,13 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "q4m-bridge",
     mixinStandardHelpOptions = true,
+    // every subcommand gets --help (and --version)
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = VersionCommand.Provider.class,
     description = {
       "Moves Q4M queues to Redis Streams, Amazon SQS or RabbitMQ without losing a job.",
       "Each queue goes off -> mirror -> shadow -> cutover by editing the YAML file and reloading."
     },
-    footerHeading = "%nExit codes:%n",
-    footer = "%s",
     subcommands = {
       RunCommand.class,
       StatusCommand.class,
@@ -59,7 +59,7 @@ public final class Main implements Runnable {
   /** Builds the command line with error handling; tests call this instead of {@link #main}. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
-    cl.getCommandSpec().usageMessage().footer(ExitCode.table());
+    exitCodesInHelp(cl);
     cl.setExecutionExceptionHandler(Main::handle);
     cl.setParameterExceptionHandler(
         (ex, args) -> {
@@ -71,6 +71,12 @@ public final class Main implements Runnable {
     cl.setExitCodeExceptionMapper(
         t -> t instanceof CliException c ? c.exitCode().code() : ExitCode.INTERNAL.code());
     return cl;
+  }
+
+  /** Every command's --help ends with the exit-code table. */
+  private static void exitCodesInHelp(CommandLine cl) {
+    cl.getCommandSpec().usageMessage().footerHeading("%nExit codes:%n").footer(ExitCode.table());
+    cl.getSubcommands().values().forEach(Main::exitCodesInHelp);
   }
 
   private static int handle(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {

@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "report",
     description = {
-      "Render the comparison report of a queue over a window: one self-contained HTML page with",
-      "charts (match rate over time, latency legacy vs new, categories, top mismatches), Markdown",
+      "Render the comparison report of a queue over a window.",
+      "One self-contained HTML page with charts (match rate over time, latency legacy vs new, categories, top mismatches), Markdown",
       "for tickets, or JSON for machines. Includes the gate's verdict."
     })
 public final class ReportCommand implements Callable<Integer> {

@@ -18,9 +18,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     description = {
-      "Run the q4m-compat endpoint: a MySQL-protocol server that gives queue_wait, queue_end,",
-      "queue_abort … their Q4M meaning on emulated (InnoDB) queues and passes other SQL through to",
-      "database.url. Point legacy PHP/Perl workers at it; SIGTERM stops it (owned rows go back)."
+      "Run the q4m-compat endpoint for legacy PHP/Perl Q4M code.",
+      "A MySQL-protocol server that gives queue_wait, queue_end, queue_abort … their Q4M meaning on",
+      "emulated (InnoDB) queues and passes other SQL through to database.url. Point legacy PHP/Perl workers at it; SIGTERM stops it (owned rows go back)."
     })
 public final class ServeCommand implements Callable<Integer> {
   @Mixin ConfigOption config;

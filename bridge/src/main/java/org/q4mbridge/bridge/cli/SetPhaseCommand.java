@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "set-phase",
     description = {
-      "Set a queue's phase in the YAML file (comments and layout kept; validated before saving).",
+      "Set a queue's phase in the YAML file.",
+      "Comments and layout are kept; the result is validated before saving.",
       "Apply it with 'systemctl reload q4m-bridge' (SIGHUP). Guarded moves (into or out of",
       "cutover) are checked by the daemon on reload; --force writes force: true to override a",
       "refusing gate or a missing drain-back (logged as forced)."

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "status",
     description = {
-      "Show what the running daemon is doing: readiness, and per queue the phase, backlog, age of",
-      "the oldest row, rows in flight, rates and the last error. Asks the admin listener",
+      "Show what the running daemon is doing.",
+      "Readiness, and per queue the phase, backlog, age of the oldest row, rows in flight, rates and the last error. Asks the admin listener",
       "(admin.listen); exit 4 when the daemon does not answer."
     })
 public final class StatusCommand implements Callable<Integer> {

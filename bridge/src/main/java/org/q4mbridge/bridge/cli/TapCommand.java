@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "tap",
     description = {
-      "Show, install or remove the tap of a queue (AFTER INSERT trigger + <table>__tap twin).",
+      "Show, install or remove the tap of a queue.",
+      "The tap is an AFTER INSERT trigger copying every insert into the <table>__tap twin.",
       "The daemon installs and removes it itself on phase changes; use 'plan' for DBA review and",
       "'install'/'remove' when the bridge account may not run DDL. All three are idempotent."
     })
