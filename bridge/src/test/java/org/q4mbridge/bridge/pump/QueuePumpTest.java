@@ -254,4 +254,17 @@ class QueuePumpTest {
     await().atMost(bound()).until(() -> fatal.get() != null);
     assertThat(fatal.get()).hasMessageContaining("does not exist in database 'app'");
   }
+
+  @Test
+  void aSinkThatAnswersNothingNeverUsesUpAttempts() {
+    main.neverAnswer = true;
+    queue.add("email", "{}");
+    pump(1, 10, false, 2, List.of(main), List.of());
+    await().atMost(bound()).until(() -> queue.claims >= 4);
+    assertThat(queue.deadLetters).as("a hanging broker must not dead-letter good rows").isEmpty();
+    main.neverAnswer = false;
+    await().atMost(bound()).until(() -> queue.size() == 0);
+    assertThat(queue.deadLetters).isEmpty();
+    assertThat(main.received).hasSize(1);
+  }
 }
