@@ -47,6 +47,10 @@ final class RunningBridge implements AutoCloseable {
     return registry.meter(MetricNames.rowsDeadLettered(queue)).getCount();
   }
 
+  long problems(String queue) {
+    return registry.meter(MetricNames.problems(queue)).getCount();
+  }
+
   long backPressure(String queue) {
     return registry.meter(MetricNames.backPressure(queue)).getCount();
   }
