@@ -63,7 +63,13 @@ public final class Daemon {
     Daemon d = start(file, config, registry, Operations.Settings.service());
     d.installSignals();
     try {
-      return d.bridge.awaitExit();
+      ExitCode code = d.bridge.awaitExit();
+      Throwable fatal = d.bridge.fatalCause();
+      if (code != ExitCode.OK && fatal != null) {
+        // The one line a person running `run` (or reading journalctl) needs, with the exit code.
+        throw new CliException(code, "stopped: " + fatal.getMessage(), fatal);
+      }
+      return code;
     } finally {
       d.lifecycle.stopped();
     }
@@ -90,7 +96,7 @@ public final class Daemon {
     PhaseController phases = Assembly.phases(config);
     List<PhaseController.Change> changes;
     try {
-      changes = phases.changes(null, config);
+      changes = phases.changes(config);
       List<String> refused = phases.refusals(changes);
       if (!refused.isEmpty()) {
         throw new CliException(ExitCode.CONFIG, String.join("\nq4m-bridge: ", refused));
@@ -203,7 +209,7 @@ public final class Daemon {
           "sinks or database changed: restart the service to apply them (queues were not changed)");
     }
     try {
-      List<PhaseController.Change> changes = phases.changes(config, next);
+      List<PhaseController.Change> changes = phases.changes(next);
       List<String> refused = phases.refusals(changes);
       if (!refused.isEmpty()) {
         return reloadFailed(String.join("; ", refused) + " — nothing was changed");

@@ -21,7 +21,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -304,9 +303,5 @@ public final class DemoCommand implements Callable<Integer> {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  static Map<String, String> none() {
-    return Map.of();
   }
 }

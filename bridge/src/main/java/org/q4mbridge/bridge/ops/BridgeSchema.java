@@ -25,7 +25,7 @@ public final class BridgeSchema {
     this.schema = schema;
     this.flyway =
         Flyway.configure()
-            .dataSource(plainUrl(jdbcUrl), user, password)
+            .dataSource(jdbcUrl, user, password)
             .schemas(schema)
             .defaultSchema(schema)
             .table(HISTORY_TABLE)
@@ -36,11 +36,6 @@ public final class BridgeSchema {
             .baselineOnMigrate(true)
             .baselineVersion("0")
             .load();
-  }
-
-  /** Flyway talks to the server directly, not through the {@code jdbc:q4m:} shim. */
-  static String plainUrl(String url) {
-    return url.startsWith("jdbc:q4m:") ? "jdbc:" + url.substring("jdbc:q4m:".length()) : url;
   }
 
   /** Applies pending migrations; returns a one-line summary. */

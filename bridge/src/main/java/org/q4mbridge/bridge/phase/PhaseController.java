@@ -53,11 +53,8 @@ public final class PhaseController implements Bridge.TransitionSteps {
   /** A queue's change of phase. */
   public record Change(QueueConfig queue, Phase from, Phase to) {}
 
-  /**
-   * The phase changes from {@code current} (null at start-up: the phase log says where each queue
-   * is) to {@code next}.
-   */
-  public List<Change> changes(BridgeConfig current, BridgeConfig next) throws SQLException {
+  /** The phase changes {@code next} asks for, from where the phase log says each queue is. */
+  public List<Change> changes(BridgeConfig next) throws SQLException {
     // The phase log, not the previous file, says where a queue is: a reload that applied only
     // partly, or a restart with an edited file, is then judged against what really happened.
     List<Change> out = new ArrayList<>();
