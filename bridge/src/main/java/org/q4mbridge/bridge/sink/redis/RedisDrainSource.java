@@ -99,7 +99,9 @@ public final class RedisDrainSource implements DrainSource {
         }
         ownPendingDone = true;
       }
-      if (!claimDone) {
+      // XAUTOCLAIM walks the pending list a page at a time; pages with nothing idle enough are
+      // skipped in a loop (the cursor returns to 0-0 at the end), not by recursion.
+      while (!claimDone) {
         ClaimedMessages<String, String> claimed =
             redis.xautoclaim(
                 stream,
@@ -110,9 +112,6 @@ public final class RedisDrainSource implements DrainSource {
         }
         if (!claimed.getMessages().isEmpty()) {
           return convert(claimed.getMessages());
-        }
-        if (!claimDone) {
-          return take(max);
         }
       }
       return convert(
