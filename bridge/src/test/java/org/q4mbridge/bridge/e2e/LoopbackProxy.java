@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * every relayed connection and refuses new ones (the broker is down), {@link #start()} accepts
  * again on the same port (the broker is back). {@link #holdReplies()} lets requests through but
  * holds the broker's answers until {@link #releaseReplies()} or {@link #stop()}: the broker has the
- * messages, the bridge has no confirmation. Thread-safe; two daemon threads per relayed connection.
+ * messages, the bridge has no confirmation. {@link #delayReplies} makes the broker slow.
+ * Thread-safe; two daemon threads per relayed connection.
  */
 final class LoopbackProxy implements AutoCloseable {
   private static final Duration REBIND_BOUND = Duration.ofSeconds(30);
@@ -29,6 +30,7 @@ final class LoopbackProxy implements AutoCloseable {
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Object gate = new Object();
   private boolean holding; // guarded by gate
+  private volatile long replyDelayNanos;
   private int held; // guarded by gate
   private ServerSocket listener; // guarded by this
   private int port;
@@ -104,6 +106,14 @@ final class LoopbackProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * From now on each answer (each read from the broker) is passed on only after {@code delay}: a
+   * slow broker, or a slow network to it. {@link Duration#ZERO} ends the slowness.
+   */
+  void delayReplies(Duration delay) {
+    replyDelayNanos = delay.toNanos();
+  }
+
   /** Lets the held answers and the next ones through. */
   void releaseReplies() {
     synchronized (gate) {
@@ -163,6 +173,10 @@ final class LoopbackProxy implements AutoCloseable {
       while ((n = in.read(buffer)) >= 0) {
         if (replies) {
           awaitReleased();
+          long delay = replyDelayNanos;
+          if (delay > 0) {
+            Thread.sleep(delay / 1_000_000, (int) (delay % 1_000_000)); // the injected latency
+          }
         }
         out.write(buffer, 0, n);
         out.flush();

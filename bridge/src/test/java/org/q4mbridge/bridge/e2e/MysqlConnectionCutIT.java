@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.q4mbridge.bridge.faults.FaultReport;
 import org.q4mbridge.bridge.ops.BridgeSchema;
 import org.q4mbridge.q4m.testing.TestDatabase;
 
@@ -32,6 +34,7 @@ import org.q4mbridge.q4m.testing.TestDatabase;
  * rows are inserted. Claims in flight die with their connection (InnoDB rolls them back), settles
  * fail, the bridge reconnects — and every job still reaches the stream, once.
  */
+@Tag(FaultReport.TAG)
 class MysqlConnectionCutIT {
   private static final int JOBS = 20_000;
   private static final int CUTS = 8;
@@ -40,6 +43,7 @@ class MysqlConnectionCutIT {
   @Test
   void cuttingTheDatabaseConnectionsRepeatedlyLosesNoJobAndDuplicatesNone() throws Exception {
     String stream = "it:mysqlcut:" + System.nanoTime();
+    long began = System.nanoTime();
     try (TestDatabase db = TestDatabase.create("mysqlcut");
         LoopbackProxy proxy = LoopbackProxy.to(Integer.parseInt(TestDatabase.PORT))) {
       new BridgeSchema(db.url(), TestDatabase.USER, TestDatabase.PASSWORD, db.name()).migrate();
@@ -141,6 +145,23 @@ class MysqlConnectionCutIT {
             bridge.deadLettered(jobs.queueName()),
             bridge.released(jobs.queueName()),
             bridge.problems(jobs.queueName()));
+        long entries = seen.values().stream().mapToLong(Integer::longValue).sum();
+        FaultReport.record(
+            new FaultReport.Outcome(
+                "every MySQL connection cut " + cuts.get() + " times (TCP proxy) while producing",
+                "MysqlConnectionCutIT",
+                "Redis Streams",
+                JOBS,
+                seen.size(),
+                entries - seen.size(),
+                keys.size() - seen.size(),
+                4 * 100,
+                bridge.deadLettered(jobs.queueName()),
+                (System.nanoTime() - began) / 1e9,
+                bridge.problems(jobs.queueName())
+                    + " connection problems, "
+                    + bridge.released(jobs.queueName())
+                    + " rows released"));
         assertThat(seen).as("no job lost").hasSize(JOBS);
         assertThat(dup)
             .as("the dedup script absorbs re-sends of rows whose settle was cut")

@@ -12,8 +12,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.q4mbridge.bridge.cli.ExitCode;
+import org.q4mbridge.bridge.faults.FaultReport;
 import org.q4mbridge.bridge.ops.BridgeSchema;
 import org.q4mbridge.q4m.testing.TestDatabase;
 
@@ -25,6 +27,7 @@ import org.q4mbridge.q4m.testing.TestDatabase;
  * with basic.consume and manual acks; every job must arrive, and a job that arrives twice must
  * carry the same {@code message-id}.
  */
+@Tag(FaultReport.TAG)
 class RabbitMqEndToEndIT {
   private static final int JOBS = 20_000;
   private static final String SINK = "rabbit-main";
@@ -163,6 +166,23 @@ class RabbitMqEndToEndIT {
         tally.distinct(),
         tally.duplicates().size(),
         tally.duplicates().stream().limit(20).toList());
+    FaultReport.record(
+        new FaultReport.Outcome(
+            "RabbitMQ connection cut (TCP proxy) with publishes outstanding, then back",
+            "RabbitMqEndToEndIT",
+            "RabbitMQ (confirms)",
+            JOBS,
+            tally.distinct(),
+            tally.duplicates().size(),
+            tally.keyMismatches().size(),
+            4 * 200,
+            table.deadLetters().size(),
+            (System.nanoTime() - started) / 1e9,
+            String.format(
+                Locale.ROOT,
+                "away %.1f s after %,d rows; duplicates keep their message-id",
+                outageSeconds,
+                ackedAtOutage)));
     assertThat(tally.missing(JOBS)).as("jobs never received").isEmpty();
     assertThat(tally.keyMismatches()).as("a job received again under another message-id").isEmpty();
     assertThat(table.remaining()).as("rows left in the table").isZero();

@@ -16,8 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.q4mbridge.bridge.cli.ExitCode;
+import org.q4mbridge.bridge.faults.FaultReport;
 import org.q4mbridge.bridge.ops.BridgeSchema;
 import org.q4mbridge.bridge.sink.OutboundMessage;
 import org.q4mbridge.bridge.sink.Verdict;
@@ -35,6 +37,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * messages sent again — by a daemon that crashed with rows in flight and was started again, and by
  * publishing an already delivered batch once more — collapse to one message by deduplication id.
  */
+@Tag(FaultReport.TAG)
 class SqsEndToEndIT {
   private static final int JOBS = 20_000;
   private static final int ROWS_PER_INSERT = 100;
@@ -254,6 +257,23 @@ class SqsEndToEndIT {
         storedUnconfirmed,
         tally.messages(),
         tally.duplicates().size());
+    FaultReport.record(
+        new FaultReport.Outcome(
+            "bridge crashed while SQS held its answers (FIFO queue), then restarted",
+            "SqsEndToEndIT",
+            "SQS FIFO (ElasticMQ)",
+            JOBS,
+            tally.distinct(),
+            tally.duplicates().size(),
+            tally.keyMismatches().size(),
+            inFlightAtCrash,
+            table.deadLetters().size(),
+            received,
+            String.format(
+                Locale.ROOT,
+                "%,d rows in flight at the crash, %,d of them stored unconfirmed and sent again",
+                inFlightAtCrash,
+                storedUnconfirmed)));
     assertThat(storedUnconfirmed).as("messages stored but not confirmed at the crash").isPositive();
     assertThat(tally.missing(JOBS)).as("jobs never received").isEmpty();
     assertThat(tally.duplicates()).as("duplicates in the FIFO queue").isEmpty();

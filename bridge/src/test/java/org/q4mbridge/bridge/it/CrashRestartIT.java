@@ -12,8 +12,10 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.q4mbridge.bridge.faults.FaultReport;
 
 /**
  * kill -9 at random moments (DESIGN.md §9): the bridge runs as a child process and is SIGKILLed
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the connection) and the dedup script turns every re-publish into the entry that is already there.
  * Redis is a server of this class's own, so its command statistics count the re-publishes.
  */
+@Tag(FaultReport.TAG)
 class CrashRestartIT {
   private static final int JOBS = 50_000;
   private static final int KILLS = 12;
@@ -142,6 +145,22 @@ class CrashRestartIT {
             queue.deadLetterCount(),
             queue.count());
 
+        FaultReport.record(
+            new FaultReport.Outcome(
+                "bridge SIGKILLed " + kills.size() + " times at random moments, then restarted",
+                "CrashRestartIT",
+                "Redis Streams",
+                JOBS,
+                entries.numbers().size(),
+                entries.duplicateNumbers(),
+                entries.duplicateNumbers() - entries.duplicateKeys(),
+                (long) kills.size() * 4 * 200,
+                queue.deadLetterCount(),
+                seconds,
+                String.format(
+                    Locale.ROOT,
+                    "%,d re-publishes answered by the dedup script",
+                    publishes - entries.size())));
         assertThat(kills).hasSize(KILLS);
         assertThat(entries.missing(JOBS, Set.of())).as("jobs lost").isEmpty();
         assertThat(entries.duplicateKeys()).as("entries with a repeated message key").isZero();

@@ -10,8 +10,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.q4mbridge.bridge.faults.FaultReport;
 
 /**
  * Redis goes away for 20 s in the middle of a run. Stopped: the sink reports itself unhealthy as
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Either way the jobs wait in MySQL, nothing is dead-lettered, the process stays up, and once Redis
  * answers again forwarding resumes by itself.
  */
+@Tag(FaultReport.TAG)
 class RedisOutageIT {
   private static final int JOBS = 20_000;
   private static final Duration OUTAGE = Duration.ofSeconds(20);
@@ -43,6 +46,7 @@ class RedisOutageIT {
   @Test
   void jobsWaitInMysqlWhileRedisIsDownAndFlowAgainWhenItIsBack(@TempDir Path dir) throws Exception {
     String stream = SharedRedis.newStream("outage");
+    long began = System.nanoTime();
     try (JobQueue queue = JobQueue.create("outage")) {
       Path file =
           BridgeYaml.forQueue(queue, redis.uri(), stream)
@@ -124,6 +128,23 @@ class RedisOutageIT {
             backPressureLines,
             exit);
 
+        FaultReport.record(
+            new FaultReport.Outcome(
+                "Redis stopped and restarted while producers insert",
+                "RedisOutageIT",
+                "Redis Streams",
+                JOBS,
+                entries.numbers().size(),
+                entries.duplicateNumbers(),
+                entries.duplicateNumbers() - entries.duplicateKeys(),
+                IN_FLIGHT_WINDOW,
+                queue.deadLetterCount(),
+                (System.nanoTime() - began) / 1e9,
+                String.format(
+                    Locale.ROOT,
+                    "down %.1f s; forwarding resumed %.2f s after it was back",
+                    downFor,
+                    resumedAfter)));
         assertThat(rowsAtEnd - rowsAtStop)
             .as("jobs inserted during the outage wait in the table")
             .isGreaterThanOrEqualTo(producedDuring - IN_FLIGHT_WINDOW)
@@ -148,6 +169,7 @@ class RedisOutageIT {
   @Test
   void jobsWaitInMysqlWhileRedisHangsAndNoneIsDeadLettered(@TempDir Path dir) throws Exception {
     String stream = SharedRedis.newStream("hang");
+    long began = System.nanoTime();
     try (JobQueue queue = JobQueue.create("hang")) {
       queue.insertBacklog(0, JOBS);
       Path file =
@@ -222,6 +244,23 @@ class RedisOutageIT {
             entries.missing(JOBS, Set.of()).size(),
             exit);
 
+        FaultReport.record(
+            new FaultReport.Outcome(
+                "Redis frozen (SIGSTOP) with a backlog, then resumed",
+                "RedisOutageIT",
+                "Redis Streams",
+                JOBS,
+                entries.numbers().size(),
+                entries.duplicateNumbers(),
+                entries.duplicateNumbers() - entries.duplicateKeys(),
+                IN_FLIGHT_WINDOW,
+                queue.deadLetterCount(),
+                (System.nanoTime() - began) / 1e9,
+                String.format(
+                    Locale.ROOT,
+                    "frozen %.1f s; %d batches went unanswered without using up attempts",
+                    frozenFor,
+                    silentBatches)));
         assertThat(rowsAtEnd)
             .as("rows waiting in the table while redis hangs")
             .isGreaterThanOrEqualTo(rowsAtFreeze - IN_FLIGHT_WINDOW);

@@ -12,8 +12,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.q4mbridge.bridge.faults.FaultReport;
 
 /**
  * SIGTERM while batches are in flight to a Redis that does not answer (frozen with SIGSTOP, so the
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * to {@code shutdown.grace}, settles — acknowledging what was confirmed, releasing the rest — and
  * exits 0 in time. Afterwards no row is held, and table plus stream account for every job.
  */
+@Tag(FaultReport.TAG)
 class SigtermIT {
   private static final int JOBS = 20_000;
   private static final int IN_FLIGHT_WINDOW = 4 * 200;
@@ -100,6 +103,7 @@ class SigtermIT {
   @Test
   void sigtermWhileRedisHangsPastTheGraceReleasesTheInFlightRowsAndExitsZeroInTime(
       @TempDir Path dir) throws Exception {
+    long began = System.nanoTime();
     Duration grace = Duration.ofSeconds(3);
     Path file =
         BridgeYaml.forQueue(queue, redis.uri(), stream)
@@ -157,6 +161,25 @@ class SigtermIT {
         entries.duplicateKeys(),
         entries.duplicateNumbers(),
         entries.missing(JOBS, Set.of()).size());
+    FaultReport.record(
+        new FaultReport.Outcome(
+            "SIGTERM while Redis hangs past the grace period, then a new bridge",
+            "SigtermIT",
+            "Redis Streams",
+            JOBS,
+            entries.numbers().size(),
+            entries.duplicateNumbers(),
+            entries.duplicateNumbers() - entries.duplicateKeys(),
+            IN_FLIGHT_WINDOW,
+            queue.deadLetterCount(),
+            (System.nanoTime() - began) / 1e9,
+            String.format(
+                Locale.ROOT,
+                "%,d rows in flight released at exit %d after %.1f s; %,d of them already in Redis",
+                held,
+                exit,
+                stopSeconds,
+                a.both.size())));
     assertThat(entries.missing(JOBS, Set.of())).isEmpty();
     assertThat(entries.duplicateKeys()).isZero();
     assertThat(entries.repeatedNumbers()).as("jobs in the stream more than once").isEmpty();
