@@ -17,8 +17,8 @@ public interface ConnectionFactory {
 
   /**
    * A factory over {@link DriverManager} with defaults for queue work: connect timeout 10 s, TCP
-   * keep-alive, batches sent in one round trip, TINYINT(1) read as a number (Q4M conditions treat
-   * it as an integer).
+   * keep-alive, batches sent as one statement, parsed SQL cached per connection, TINYINT(1) read as
+   * a number (Q4M conditions treat it as an integer).
    *
    * @param extra driver properties that override the defaults (e.g. {@code socketTimeout})
    */
@@ -27,8 +27,14 @@ public interface ConnectionFactory {
     props.setProperty("connectTimeout", "10000");
     props.setProperty("tcpKeepAlive", "true");
     props.setProperty("tinyInt1isBit", "false");
-    // One round trip for a batch of deletes or dead-letter inserts.
+    // One statement for a batch of deletes or dead-letter inserts.
     props.setProperty("rewriteBatchedStatements", "true");
+    // The driver parses the SQL of every client-side prepared statement, and a rewritten batch of
+    // 100 deletes is a 100-statement text: parsed once per batch size instead of once per batch
+    // (that parsing was an eighth of a pump thread's time in a profile).
+    props.setProperty("cachePrepStmts", "true");
+    props.setProperty("prepStmtCacheSize", "256");
+    props.setProperty("prepStmtCacheSqlLimit", "1048576");
     if (user != null) {
       props.setProperty("user", user);
     }
