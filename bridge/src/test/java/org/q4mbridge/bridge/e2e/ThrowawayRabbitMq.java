@@ -237,7 +237,27 @@ final class ThrowawayRabbitMq implements AutoCloseable {
     await("the throw-away RabbitMQ " + node + " " + what + " (see " + dir + ")")
         .atMost(bound)
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> tree.stream().noneMatch(ProcessHandle::isAlive));
+        .until(() -> tree.stream().allMatch(ThrowawayRabbitMq::gone));
+  }
+
+  /**
+   * Exited: reaped, or a zombie (its sockets and files already closed) waiting for its reaper. The
+   * VM's parent, the start script, dies with it, so the VM is reaped by init — which in some
+   * containers does so only every second or two, and {@link ProcessHandle#isAlive()} counts a
+   * zombie as alive.
+   */
+  private static boolean gone(ProcessHandle p) {
+    if (!p.isAlive()) {
+      return true;
+    }
+    try {
+      // /proc/<pid>/stat: "<pid> (<command>) <state> …"; the command may hold spaces or ')'.
+      String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+      int end = stat.lastIndexOf(')');
+      return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+    } catch (IOException e) {
+      return !p.isAlive(); // no /proc (not Linux), or reaped meanwhile
+    }
   }
 
   private void configure() throws IOException {
