@@ -31,6 +31,7 @@ final class ThrowawayMariaDb implements AutoCloseable {
 
   private final Path dir;
   private final int port;
+  private final Thread reaper = new Thread(this::killQuietly, "throwaway-mariadb-reaper");
   private Process process;
   private int starts;
 
@@ -44,6 +45,7 @@ final class ThrowawayMariaDb implements AutoCloseable {
     Path dir = Files.createTempDirectory("q4m-bridge-mariadb-");
     ThrowawayMariaDb db = new ThrowawayMariaDb(dir, freePort());
     try {
+      Runtime.getRuntime().addShutdownHook(db.reaper); // no server outlives a killed test JVM
       db.install();
       Files.writeString(
           dir.resolve("init.sql"),
@@ -127,10 +129,22 @@ final class ThrowawayMariaDb implements AutoCloseable {
   @Override
   public synchronized void close() throws InterruptedException {
     kill();
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException | IllegalArgumentException shuttingDownOrNeverAdded) {
+      // the hook runs, or never was registered
+    }
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {
       // a temp folder left behind is harmless
+    }
+  }
+
+  private void killQuietly() {
+    Process p = process;
+    if (p != null) {
+      p.destroyForcibly();
     }
   }
 
