@@ -143,14 +143,11 @@ class MariaDbRestartIT {
         long deadLettered = bridge.deadLettered(queueName);
         long problems = bridge.problems(queueName);
         FaultReport.record(
-            new FaultReport.Outcome(
+            FaultReport.redisStream(
                 "MariaDB crashed (SIGKILL) twice and restarted cleanly twice while producing",
                 "MariaDbRestartIT",
-                "Redis Streams",
                 ledger * PER_BATCH,
-                entries.numbers().size(),
-                entries.duplicateNumbers(),
-                entries.duplicateNumbers() - entries.duplicateKeys(),
+                entries,
                 4L * 100 * restarts.size(),
                 deadLettered,
                 (System.nanoTime() - began) / 1e9,

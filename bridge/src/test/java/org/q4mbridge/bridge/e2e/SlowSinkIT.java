@@ -116,14 +116,11 @@ class SlowSinkIT {
         StreamContents entries = StreamContents.read(r, stream);
         long deadLettered = jobs.deadLetters().size();
         FaultReport.record(
-            new FaultReport.Outcome(
+            FaultReport.redisStream(
                 "slow sink: Redis answers after 300 ms, then after 2.5 s (past the 1 s timeout)",
                 "SlowSinkIT",
-                "Redis Streams",
                 JOBS,
-                entries.numbers().size(),
-                entries.duplicateNumbers(),
-                entries.duplicateNumbers() - entries.duplicateKeys(),
+                entries,
                 4 * 100,
                 deadLettered,
                 (System.nanoTime() - began) / 1e9,

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.q4mbridge.bridge.it.StreamContents;
 
 /**
  * The fault suite's accounting (DESIGN.md §9): every fault scenario reports, before it asserts, how
@@ -73,6 +74,33 @@ public final class FaultReport {
     public boolean passed() {
       return lost() == 0 && otherKey == 0 && duplicated <= window;
     }
+  }
+
+  /**
+   * A scenario whose jobs {@code {"n":0..produced-1}} went to a Redis stream: delivered, duplicated
+   * and other-key figures read from its entries.
+   */
+  public static Outcome redisStream(
+      String scenario,
+      String test,
+      long produced,
+      StreamContents entries,
+      long window,
+      long deadLettered,
+      double seconds,
+      String detail) {
+    return new Outcome(
+        scenario,
+        test,
+        "Redis Streams",
+        produced,
+        entries.numbers().size(),
+        entries.duplicateNumbers(),
+        entries.duplicateNumbers() - entries.duplicateKeys(),
+        window,
+        deadLettered,
+        seconds,
+        detail);
   }
 
   /** Adds one scenario's row, prints it and rewrites the report files. */

@@ -146,14 +146,11 @@ class CrashRestartIT {
             queue.count());
 
         FaultReport.record(
-            new FaultReport.Outcome(
+            FaultReport.redisStream(
                 "bridge SIGKILLed " + kills.size() + " times at random moments, then restarted",
                 "CrashRestartIT",
-                "Redis Streams",
                 JOBS,
-                entries.numbers().size(),
-                entries.duplicateNumbers(),
-                entries.duplicateNumbers() - entries.duplicateKeys(),
+                entries,
                 (long) kills.size() * 4 * 200,
                 queue.deadLetterCount(),
                 seconds,

@@ -129,14 +129,11 @@ class RedisOutageIT {
             exit);
 
         FaultReport.record(
-            new FaultReport.Outcome(
+            FaultReport.redisStream(
                 "Redis stopped and restarted while producers insert",
                 "RedisOutageIT",
-                "Redis Streams",
                 JOBS,
-                entries.numbers().size(),
-                entries.duplicateNumbers(),
-                entries.duplicateNumbers() - entries.duplicateKeys(),
+                entries,
                 IN_FLIGHT_WINDOW,
                 queue.deadLetterCount(),
                 (System.nanoTime() - began) / 1e9,
@@ -245,14 +242,11 @@ class RedisOutageIT {
             exit);
 
         FaultReport.record(
-            new FaultReport.Outcome(
+            FaultReport.redisStream(
                 "Redis frozen (SIGSTOP) with a backlog, then resumed",
                 "RedisOutageIT",
-                "Redis Streams",
                 JOBS,
-                entries.numbers().size(),
-                entries.duplicateNumbers(),
-                entries.duplicateNumbers() - entries.duplicateKeys(),
+                entries,
                 IN_FLIGHT_WINDOW,
                 queue.deadLetterCount(),
                 (System.nanoTime() - began) / 1e9,

@@ -162,14 +162,11 @@ class SigtermIT {
         entries.duplicateNumbers(),
         entries.missing(JOBS, Set.of()).size());
     FaultReport.record(
-        new FaultReport.Outcome(
+        FaultReport.redisStream(
             "SIGTERM while Redis hangs past the grace period, then a new bridge",
             "SigtermIT",
-            "Redis Streams",
             JOBS,
-            entries.numbers().size(),
-            entries.duplicateNumbers(),
-            entries.duplicateNumbers() - entries.duplicateKeys(),
+            entries,
             IN_FLIGHT_WINDOW,
             queue.deadLetterCount(),
             (System.nanoTime() - began) / 1e9,
