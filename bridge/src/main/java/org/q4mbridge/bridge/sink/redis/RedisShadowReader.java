@@ -150,6 +150,10 @@ public final class RedisShadowReader implements ShadowReader {
   }
 
   private SinkException failure(String what, RedisException e) {
+    if (String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
+      // The stream or the group was deleted: create it again when the reader reopens.
+      created.clear();
+    }
     LettuceClient c = client;
     String reason = c == null ? String.valueOf(e.getMessage()) : c.reason(e);
     return new SinkException(
