@@ -245,7 +245,7 @@ public final class Assembly {
 
   /**
    * Transport verification for a configuration: the ledger and observation writer on the bridge's
-   * schema, and a shadow reader per sink whose broker has one (Redis Streams, RabbitMQ).
+   * schema, and a shadow reader per sink whose broker has one (Redis Streams).
    */
   public static TransportVerification verification(BridgeConfig config, Map<String, Sink> sinks) {
     ConnectionFactory db = connections(config.database());
@@ -263,7 +263,7 @@ public final class Assembly {
         t.group());
   }
 
-  /** A shadow reader per broker that has one; null for SQS (no fan-out without SNS). */
+  /** A shadow reader per broker that has one; null for SQS and RabbitMQ (see Sinks). */
   static TransportVerification.Readers shadowReaders(Map<String, Sink> sinks) {
     return (name, destinations, group) -> {
       Sink s = sinks.get(name);

@@ -59,6 +59,7 @@ final class Sinks {
   static org.q4mbridge.bridge.sink.ShadowReader shadowReader(
       Sink sink, java.util.Set<String> destinations, String group) {
     // SQS: a queue has no fan-out without SNS; a verify copy would double every publish.
+    // RabbitMQ: not yet (a verify queue bound beside the workers' queue is the plan).
     return null;
   }
 

@@ -40,17 +40,16 @@ public record CompareConfig(Gate gate, Transport transport) {
   /**
    * Transport verification ({@code compare.transport:}): for queues in one of {@code phases}, the
    * bridge writes a ledger row per message and required sink, and reads back what it published
-   * through a reader of its own (a Redis consumer group named {@code group}; a RabbitMQ queue named
-   * {@code <group>.<routing key>} bound beside the workers' queue).
+   * through a reader of its own (a Redis consumer group named {@code group}; RabbitMQ and SQS sinks
+   * are not read back).
    *
    * @param enabled default true
    * @param phases the phases whose queues are verified (default mirror and shadow: in cutover the
    *     workers' destination is authoritative)
-   * @param group the Redis consumer group, and the prefix of RabbitMQ verify queues (default {@code
-   *     q4m-bridge-verify})
+   * @param group the Redis consumer group (default {@code q4m-bridge-verify})
    */
   public record Transport(boolean enabled, Set<Phase> phases, String group) {
-    /** Where the group name's characters come from (Redis and AMQP both take them as they are). */
+    /** The characters a group name may have (also valid in an AMQP queue name, for later). */
     public static final String GROUP_PATTERN = "[A-Za-z0-9][A-Za-z0-9._:-]{0,99}";
 
     public static final Transport DEFAULT =

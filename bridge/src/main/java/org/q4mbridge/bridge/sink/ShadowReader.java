@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Reads back what a sink published, through a reader of the bridge's own that leaves the workers'
- * reads alone (a Redis consumer group, a RabbitMQ queue bound beside the workers' queue): transport
+ * reads alone (a Redis consumer group; for RabbitMQ, a queue bound beside the workers'): transport
  * verification's shadow consumer (DESIGN.md §6.2).
  *
  * <p>Lifecycle: construct (nothing connected) → {@link #open()} (connect, create the group or queue
