@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
 import org.q4mbridge.bridge.config.BridgeConfig;
+import org.q4mbridge.bridge.config.CompareConfig;
 import org.q4mbridge.bridge.config.DatabaseConfig;
 import org.q4mbridge.bridge.config.MappingConfig;
+import org.q4mbridge.bridge.config.Phase;
 import org.q4mbridge.bridge.config.QueueConfig;
 import org.q4mbridge.bridge.config.QueueWaitForm;
 import org.q4mbridge.bridge.config.RedisSinkConfig;
@@ -22,8 +24,13 @@ import org.q4mbridge.bridge.pump.QueuePump;
 import org.q4mbridge.bridge.pump.RetryPolicy;
 import org.q4mbridge.bridge.pump.SourceSpec;
 import org.q4mbridge.bridge.sink.Sink;
+import org.q4mbridge.bridge.sink.redis.RedisShadowReader;
 import org.q4mbridge.bridge.sink.redis.RedisSinkOptions;
 import org.q4mbridge.bridge.sink.redis.RedisStreamsSink;
+import org.q4mbridge.bridge.verify.TransportVerification;
+import org.q4mbridge.compare.jdbc.LedgerWriter;
+import org.q4mbridge.compare.jdbc.Tables;
+import org.q4mbridge.compare.jdbc.WriterOptions;
 import org.q4mbridge.q4m.ConnectionFactory;
 import org.q4mbridge.q4m.DeadLetterTable;
 import org.q4mbridge.q4m.EpochTracker;
@@ -234,6 +241,37 @@ public final class Assembly {
         java.time.Duration.ofMinutes(5).compareTo(config.shutdown().grace().multipliedBy(4)) > 0
             ? java.time.Duration.ofMinutes(5)
             : config.shutdown().grace().multipliedBy(4));
+  }
+
+  /**
+   * Transport verification for a configuration: the ledger and observation writer on the bridge's
+   * schema, and a shadow reader per sink whose broker has one (Redis Streams).
+   */
+  public static TransportVerification verification(BridgeConfig config, Map<String, Sink> sinks) {
+    ConnectionFactory db = connections(config.database());
+    LedgerWriter writer =
+        LedgerWriter.start(db::open, Tables.in(config.database().schema()), WriterOptions.DEFAULT);
+    return new TransportVerification(writer, shadowReaders(sinks), java.time.Clock.systemUTC());
+  }
+
+  /** What {@code compare.transport} selects for verification. */
+  public static TransportVerification.Selection selection(BridgeConfig config) {
+    CompareConfig.Transport t = config.compare().transport();
+    return new TransportVerification.Selection(
+        t.enabled(),
+        t.phases().stream().map(Phase::yamlName).collect(java.util.stream.Collectors.toSet()),
+        t.group());
+  }
+
+  /** A shadow reader per broker that has one; null for SQS and RabbitMQ (see Sinks). */
+  static TransportVerification.Readers shadowReaders(Map<String, Sink> sinks) {
+    return (name, destinations, group) -> {
+      Sink s = sinks.get(name);
+      if (s instanceof RedisStreamsSink r) {
+        return new RedisShadowReader(r.options(), destinations, group);
+      }
+      return Sinks.shadowReader(s, destinations, group);
+    };
   }
 
   /** The bridge runtime for a configuration (sinks constructed, nothing started). */

@@ -15,6 +15,7 @@ import java.util.function.Function;
 import org.q4mbridge.bridge.cli.CliException;
 import org.q4mbridge.bridge.cli.ExitCode;
 import org.q4mbridge.bridge.ops.BridgeView;
+import org.q4mbridge.bridge.pump.ForwardLog;
 import org.q4mbridge.bridge.pump.PumpListener;
 import org.q4mbridge.bridge.pump.QueuePlan;
 import org.q4mbridge.bridge.pump.QueuePump;
@@ -77,6 +78,22 @@ public final class Bridge implements BridgeView {
   /** Sets the phase steps run around restarts. */
   public void steps(TransitionSteps steps) {
     this.steps = steps;
+  }
+
+  private volatile Function<QueuePlan, ForwardLog> forwardLogs = p -> ForwardLog.NONE;
+  private final List<AutoCloseable> closeOnExit = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Sets where pumps started from now on record what they forwarded (transport verification). */
+  public void forwardLogs(Function<QueuePlan, ForwardLog> forwardLogs) {
+    this.forwardLogs = forwardLogs;
+  }
+
+  /**
+   * Closes {@code c} on exit, after every pump stopped and before the sinks close (in the order
+   * registered).
+   */
+  public void closeOnExit(AutoCloseable c) {
+    closeOnExit.add(c);
   }
 
   public Bridge(
@@ -220,6 +237,7 @@ public final class Bridge implements BridgeView {
             p.requiredSinks().stream().map(this::sink).toList(),
             p.bestEffortSinks().stream().map(this::sink).toList(),
             listener,
+            forwardLogs.apply(p),
             this::fatal);
     // The pump's threads inherit the MDC of the thread that starts them: logs carry the phase.
     MDC.put("phase", p.phase());
@@ -410,6 +428,13 @@ public final class Bridge implements BridgeView {
         LOG.warn("queue {}: grace period over; releasing unsettled rows", r.plan().name());
         r.pump().forceStop();
         r.pump().awaitStopped(Duration.ofSeconds(10));
+      }
+    }
+    for (AutoCloseable c : closeOnExit) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("closing {}: {}", c, e.toString());
       }
     }
     for (Sink s : sinks.values()) {

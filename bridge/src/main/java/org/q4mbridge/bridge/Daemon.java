@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.q4mbridge.bridge.cli.CliException;
 import org.q4mbridge.bridge.cli.ExitCode;
@@ -17,6 +18,8 @@ import org.q4mbridge.bridge.ops.MetricNames;
 import org.q4mbridge.bridge.ops.Operations;
 import org.q4mbridge.bridge.phase.PhaseController;
 import org.q4mbridge.bridge.pump.QueuePlan;
+import org.q4mbridge.bridge.sink.Sink;
+import org.q4mbridge.bridge.verify.TransportVerification;
 import org.q4mbridge.q4m.SqlErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,13 +43,16 @@ public final class Daemon {
   private volatile Lifecycle lifecycle = Lifecycle.NONE;
 
   private final PhaseController phases;
+  private final TransportVerification verification;
 
   private Daemon(
       Path file,
       BridgeConfig config,
       Bridge bridge,
       MetricRegistry registry,
-      PhaseController phases) {
+      PhaseController phases,
+      TransportVerification verification) {
+    this.verification = verification;
     this.file = file;
     this.config = config;
     this.bridge = bridge;
@@ -107,17 +113,28 @@ public final class Daemon {
     }
     Operations operations =
         Operations.open(config, registry, ops, Assembly.connections(config.database()));
-    Bridge bridge = Assembly.bridge(config, Assembly.sinks(config), operations.pumpListener());
+    Map<String, Sink> sinks = Assembly.sinks(config);
+    Bridge bridge = Assembly.bridge(config, sinks, operations.pumpListener());
     bridge.steps(phases);
+    TransportVerification verification = Assembly.verification(config, sinks);
+    bridge.forwardLogs(verification::forwardLog);
+    bridge.closeOnExit(verification);
+    registry.gauge(MetricNames.TRANSPORT_LEDGER_DROPPED, () -> verification::ledgerDropped);
+    registry.gauge(
+        MetricNames.TRANSPORT_OBSERVATIONS_DROPPED, () -> verification::observationsDropped);
+    List<QueuePlan> plans = Assembly.plans(config);
     try {
-      bridge.start(Assembly.plans(config));
+      // Before the pumps: each verify group must exist before the first publish.
+      verification.apply(plans, Assembly.selection(config));
+      bridge.start(plans);
     } catch (RuntimeException e) {
+      verification.close();
       operations.stopped();
       throw e;
     }
     phases.record(changes, digest(file));
     LOG.info("q4m-bridge running with {} queue(s) from {}", config.queues().size(), file);
-    Daemon d = new Daemon(file, config, bridge, registry, phases);
+    Daemon d = new Daemon(file, config, bridge, registry, phases, verification);
     d.lifecycle = operations;
     operations.ready(bridge, d::lastReloadError);
     return d;
@@ -142,6 +159,11 @@ public final class Daemon {
 
   public Bridge bridge() {
     return bridge;
+  }
+
+  /** Transport verification: the ledger and the shadow consumers. */
+  public TransportVerification verification() {
+    return verification;
   }
 
   public MetricRegistry registry() {
@@ -215,7 +237,11 @@ public final class Daemon {
         return reloadFailed(String.join("; ", refused) + " — nothing was changed");
       }
       List<QueuePlan> plans = Assembly.plans(next);
+      // Verify groups of queues that start being verified exist before their pumps publish.
+      verification.apply(plans, Assembly.selection(next));
       Bridge.ApplyResult applied = bridge.apply(plans);
+      // The plans actually in force (a queue whose change failed kept its old plan).
+      verification.apply(bridge.plans(), Assembly.selection(next));
       phases.record(
           changes.stream()
               .filter(c -> !applied.failed().containsKey(c.queue().table().toString()))

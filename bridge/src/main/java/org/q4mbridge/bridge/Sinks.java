@@ -55,6 +55,14 @@ final class Sinks {
         "sinks." + c.name() + ": type '" + c.type() + "' is not available in this build yet");
   }
 
+  /** The shadow reader of a sink beyond Redis, or null when its broker has none. */
+  static org.q4mbridge.bridge.sink.ShadowReader shadowReader(
+      Sink sink, java.util.Set<String> destinations, String group) {
+    // SQS: a queue has no fan-out without SNS; a verify copy would double every publish.
+    // RabbitMQ: not yet (a verify queue bound beside the workers' queue is the plan).
+    return null;
+  }
+
   static Duration publishTimeout(SinkConfig c) {
     if (c instanceof RedisSinkConfig r) {
       return r.publishTimeout();

@@ -94,7 +94,7 @@ final class ConfigReader {
       }
     }
 
-    CompareConfig compare = compare(root.section("compare", "a mapping with gate"));
+    CompareConfig compare = compare(root.section("compare", "a mapping with gate, transport"));
     AdminConfig admin = admin(root.section("admin", "a mapping with listen"));
     ShutdownConfig shutdown = shutdown(root.section("shutdown", "a mapping with grace"));
     PollConfig poll =
@@ -877,9 +877,63 @@ final class ConfigReader {
     double maxMismatchRate = g.decimal("maxMismatchRate", 0.001, 0, 1);
     Duration window = g.duration("window", Duration.ofHours(24), Duration.ofMinutes(1), YEAR);
     g.finish();
+    CompareConfig.Transport transport =
+        transport(s.section("transport", "a mapping with enabled, phases, group"));
     s.finish();
     return new CompareConfig(
-        new CompareConfig.Gate(minSamples, maxMissing, maxMismatchRate, window));
+        new CompareConfig.Gate(minSamples, maxMissing, maxMismatchRate, window), transport);
+  }
+
+  private CompareConfig.Transport transport(Section t) {
+    CompareConfig.Transport d = CompareConfig.Transport.DEFAULT;
+    boolean enabled = t.bool("enabled", d.enabled());
+    String expectedPhase = "mirror, shadow or cutover";
+    Set<Phase> phases = d.phases();
+    if (t.has("phases")) {
+      phases = java.util.EnumSet.noneOf(Phase.class);
+      for (Section.Element e :
+          t.list("phases", "a list of phases (" + expectedPhase + "), e.g. [mirror, shadow]")) {
+        Optional<Section.Text> name = t.textOf(e.path(), e.node(), expectedPhase);
+        if (name.isEmpty()) {
+          continue;
+        }
+        Phase p = null;
+        for (Phase candidate : Phase.values()) {
+          if (candidate != Phase.OFF && candidate.yamlName().equals(name.get().value())) {
+            p = candidate;
+          }
+        }
+        if (p == null) {
+          t.reading()
+              .problem(
+                  e.path(),
+                  "expected "
+                      + expectedPhase
+                      + ", got "
+                      + name.get().shown()
+                      + ("off".equals(name.get().value())
+                          ? " (a queue in phase off forwards nothing to verify)"
+                          : ""));
+          continue;
+        }
+        phases.add(p);
+      }
+    }
+    String group = d.group();
+    Optional<Section.Text> g = t.optionalText("group", "a consumer group name like " + d.group());
+    if (g.isPresent()) {
+      if (g.get().value().matches(CompareConfig.Transport.GROUP_PATTERN)) {
+        group = g.get().value();
+      } else {
+        t.problem(
+            "group",
+            "expected 1-100 letters, digits, '.', '_', ':' or '-' (starting with a letter or"
+                + " digit), got "
+                + g.get().shown());
+      }
+    }
+    t.finish();
+    return new CompareConfig.Transport(enabled, phases, group);
   }
 
   private AdminConfig admin(Section s) {

@@ -69,11 +69,22 @@ final class ConfigRenderer {
       r.queue(queues.addObject(), "queues[" + i + "]", c.queues().get(i));
     }
     CompareConfig.Gate g = c.compare().gate();
-    ObjectNode gate = root.putObject("compare").putObject("gate");
+    ObjectNode compare = root.putObject("compare");
+    ObjectNode gate = compare.putObject("gate");
     gate.put("minSamples", g.minSamples());
     gate.put("maxMissing", g.maxMissing());
     gate.put("maxMismatchRate", g.maxMismatchRate());
     gate.put("window", Durations.format(g.window()));
+    CompareConfig.Transport t = c.compare().transport();
+    ObjectNode transport = compare.putObject("transport");
+    transport.put("enabled", t.enabled());
+    ArrayNode phases = transport.putArray("phases");
+    for (Phase p : Phase.values()) {
+      if (t.phases().contains(p)) {
+        phases.add(p.yamlName());
+      }
+    }
+    transport.put("group", t.group());
     r.text(root.putObject("admin"), "admin", "listen", c.admin().listen());
     root.putObject("shutdown").put("grace", Durations.format(c.shutdown().grace()));
     ObjectNode poll = root.putObject("poll");

@@ -155,6 +155,13 @@ public final class MetricNames {
   /** Counter: configuration reloads refused (invalid file or illegal transition). */
   public static final String RELOADS_FAILED = PREFIX + ".reload.failed";
 
+  /** Gauge: ledger rows dropped (queue full or writes given up); gaps show as unexpected. */
+  public static final String TRANSPORT_LEDGER_DROPPED = PREFIX + ".transport.ledger_dropped";
+
+  /** Gauge: transport observations dropped (queue full or writes given up). */
+  public static final String TRANSPORT_OBSERVATIONS_DROPPED =
+      PREFIX + ".transport.observations_dropped";
+
   /** Every per-queue and per-sink family, in README order. */
   public static final List<Family> FAMILIES =
       List.of(
@@ -229,7 +236,17 @@ public final class MetricNames {
       List.of(
           new String[] {READY, "gauge", "1 while ready (see /health/ready)"},
           new String[] {RELOADS_APPLIED, "counter", "configuration reloads applied"},
-          new String[] {RELOADS_FAILED, "counter", "configuration reloads refused"});
+          new String[] {RELOADS_FAILED, "counter", "configuration reloads refused"},
+          new String[] {
+            TRANSPORT_LEDGER_DROPPED,
+            "gauge",
+            "transport verification: ledger rows dropped (writer behind or failing)"
+          },
+          new String[] {
+            TRANSPORT_OBSERVATIONS_DROPPED,
+            "gauge",
+            "transport verification: observations dropped (writer behind or failing)"
+          });
 
   private static String base(String exampleName) {
     return exampleName.substring(0, exampleName.length() - ".x".length());

@@ -112,6 +112,7 @@ public final class QueuePump {
   private final List<Sink> required;
   private final List<Sink> bestEffort;
   private final PumpListener listener;
+  private final ForwardLog forwardLog;
   private final Consumer<Throwable> fatal;
   private final Map<Sink, Semaphore> bestEffortSlots = new HashMap<>();
   private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
@@ -131,6 +132,22 @@ public final class QueuePump {
       List<Sink> bestEffort,
       PumpListener listener,
       Consumer<Throwable> fatal) {
+    this(settings, opener, mapper, required, bestEffort, listener, ForwardLog.NONE, fatal);
+  }
+
+  /**
+   * A pump that also tells {@code forwardLog} what each required sink answered (transport
+   * verification's ledger).
+   */
+  public QueuePump(
+      Settings settings,
+      SourceOpener opener,
+      RowMapper mapper,
+      List<Sink> required,
+      List<Sink> bestEffort,
+      PumpListener listener,
+      ForwardLog forwardLog,
+      Consumer<Throwable> fatal) {
     if (required.isEmpty()) {
       throw new IllegalArgumentException("queue " + settings.name() + " needs a required sink");
     }
@@ -140,6 +157,7 @@ public final class QueuePump {
     this.required = List.copyOf(required);
     this.bestEffort = List.copyOf(bestEffort);
     this.listener = listener == null ? PumpListener.NONE : listener;
+    this.forwardLog = forwardLog == null ? ForwardLog.NONE : forwardLog;
     this.fatal = fatal;
     for (Sink s : this.bestEffort) {
       bestEffortSlots.put(s, new Semaphore(2 * settings.consumers()));
@@ -361,8 +379,17 @@ public final class QueuePump {
         }
       }
 
+      long publishedAt = System.currentTimeMillis();
       List<List<Verdict>> verdicts = publishRequired(messages);
       publishBestEffort(messages);
+      if (!messages.isEmpty()) {
+        List<QueueRow> sent = Collections.unmodifiableList(sendRows);
+        List<OutboundMessage> published = Collections.unmodifiableList(messages);
+        for (int s = 0; s < required.size(); s++) {
+          forwardLog.answered(
+              required.get(s).name(), sent, published, verdicts.get(s), publishedAt);
+        }
+      }
       Sink silent = silentSink(verdicts);
       if (silent != null) {
         listener.backPressure(settings.name(), silent.name());

@@ -154,7 +154,7 @@ public final class RowMapper {
    * string (or null). Written directly rather than through a tree: parsing the payload into nodes
    * only to print them again was a tenth of the pump threads' samples in a profile.
    */
-  static String envelope(String type, String payload, String document) {
+  public static String envelope(String type, String payload, String document) {
     StringBuilder b =
         new StringBuilder(
             32 + (type == null ? 4 : type.length()) + (payload == null ? 4 : payload.length()));
@@ -184,7 +184,7 @@ public final class RowMapper {
    * (checked by a streaming parser: nothing built, nothing after the value); otherwise null. Bare
    * numbers and words are not taken as JSON: "123" in a payload column is usually an id.
    */
-  static String jsonDocument(String text) {
+  public static String jsonDocument(String text) {
     String t = text.strip();
     if (t.isEmpty() || (t.charAt(0) != '{' && t.charAt(0) != '[' && t.charAt(0) != '"')) {
       return null;

@@ -331,6 +331,25 @@ class ConfigErrorsTest {
             VALID + "compare: {gate: {maxMismatchRate: 2}}\n",
             List.of("compare.gate.maxMismatchRate: expected a number from 0 to 1, got '2'")),
         Arguments.of(
+            "transport verification in phase off",
+            VALID + "compare: {transport: {phases: [mirror, off]}}\n",
+            List.of(
+                "compare.transport.phases[1]: expected mirror, shadow or cutover, got 'off' (a"
+                    + " queue in phase off forwards nothing to verify)")),
+        Arguments.of(
+            "transport verification with a bad group and a yes for a boolean",
+            VALID + "compare: {transport: {enabled: yes, group: \"verify me\"}}\n",
+            List.of(
+                "compare.transport.enabled: expected true or false, got 'yes'",
+                "compare.transport.group: expected 1-100 letters, digits, '.', '_', ':' or '-'"
+                    + " (starting with a letter or digit), got 'verify me'")),
+        Arguments.of(
+            "transport phases not a list",
+            VALID + "compare: {transport: {phases: mirror}}\n",
+            List.of(
+                "compare.transport.phases: expected a list of phases (mirror, shadow or cutover),"
+                    + " e.g. [mirror, shadow], got 'mirror'")),
+        Arguments.of(
             "a section that is not a mapping (no follow-on noise about its keys)",
             VALID.replace(
                 "  redis-main: {type: redis-streams, uri: \"redis://127.0.0.1:6379/0\"}",

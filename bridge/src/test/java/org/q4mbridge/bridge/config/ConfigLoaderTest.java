@@ -87,6 +87,11 @@ class ConfigLoaderTest {
 
     assertThat(c.compare().gate())
         .isEqualTo(new CompareConfig.Gate(1000, 0, 0.001, Duration.ofHours(24)));
+    assertThat(c.compare().transport())
+        .isEqualTo(
+            new CompareConfig.Transport(
+                true, java.util.Set.of(Phase.MIRROR, Phase.SHADOW), "q4m-bridge-verify"));
+    assertThat(c.compare().transport().covers(Phase.CUTOVER)).isFalse();
     assertThat(c.admin().listen()).isEqualTo("127.0.0.1:9400");
     assertThat(c.shutdown().grace()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.poll())
@@ -94,6 +99,26 @@ class ConfigLoaderTest {
             new PollConfig(Duration.ofMillis(1), Duration.ofMillis(50), Duration.ofSeconds(1)));
     assertThat(c.deadLetter().table()).isEqualTo(new TableRef("app", "q4m_dead_letter"));
     assertThat(c.logging()).isEqualTo(new LoggingConfig(LoggingConfig.Format.PLAIN, false));
+  }
+
+  @Test
+  void transportVerificationCanCoverCutoverUseItsOwnGroupOrBeTurnedOff() throws ConfigException {
+    BridgeConfig c =
+        parse(
+            MINIMAL
+                + "compare: {transport: {phases: [shadow, cutover], group: \"bridge:verify-2\"}}\n",
+            Map.of());
+    CompareConfig.Transport t = c.compare().transport();
+    assertThat(t.phases()).containsExactlyInAnyOrder(Phase.SHADOW, Phase.CUTOVER);
+    assertThat(t.group()).isEqualTo("bridge:verify-2");
+    assertThat(t.covers(Phase.MIRROR)).isFalse();
+    assertThat(t.covers(Phase.CUTOVER)).isTrue();
+
+    BridgeConfig off = parse(MINIMAL + "compare: {transport: {enabled: false}}\n", Map.of());
+    assertThat(off.compare().transport().covers(Phase.MIRROR)).isFalse();
+    assertThat(ConfigDiff.between(c, off).settings())
+        .containsExactly(
+            "compare.transport.enabled", "compare.transport.phases", "compare.transport.group");
   }
 
   @Test
