@@ -109,7 +109,7 @@ public final class MarkdownReport {
           md.append(
               String.format(
                   Locale.ROOT,
-                  "| %s | %,.0f | %,.0f | %,.0f | %.0f %% |%n",
+                  "| %s | %,.0f | %,.0f | %,.0f | %.1f %% |%n",
                   s.shape(),
                   s.source(),
                   s.sink(),
@@ -216,7 +216,7 @@ public final class MarkdownReport {
   }
 
   private static String percent(Double v) {
-    return v == null ? "–" : String.format(Locale.ROOT, "%.0f %%", v * 100);
+    return v == null ? "–" : String.format(Locale.ROOT, "%.1f %%", v * 100);
   }
 
   private static String times(Double v) {

@@ -82,14 +82,14 @@ public final class Targets {
           target, "not measured", Status.NOT_APPLICABLE, "a scenario is missing");
     }
     String measured =
-        String.format(Locale.ROOT, "%,.0f of %,.0f jobs/s = %.0f %%", pump, ceiling, ratio * 100);
+        String.format(Locale.ROOT, "%,.0f of %,.0f jobs/s = %.1f %%", pump, ceiling, ratio * 100);
     if (ratio >= CEILING_SHARE) {
       return new TargetCheck(target, measured, Status.MET, "");
     }
     String why =
         bestRatio != null && best != null && bestRatio > ratio
             ? String.format(
-                Locale.ROOT, "the best sweep setting (%s) reached %.0f %%", best, bestRatio * 100)
+                Locale.ROOT, "the best sweep setting (%s) reached %.1f %%", best, bestRatio * 100)
             : "";
     return new TargetCheck(target, measured, Status.NOT_MET, why);
   }

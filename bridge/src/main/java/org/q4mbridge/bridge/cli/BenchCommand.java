@@ -112,7 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--sweep",
       split = ",",
       description =
-          "Settings (consumers x batch) at which the ceilings and the pump are measured, besides the defaults (default 1x100,2x100,4x100,4x200,8x100).")
+          "Settings (consumers x batch) at which the ceilings and the pump are measured, besides the defaults (default 1x200,2x200,4x100,4x500,8x200).")
   List<String> sweep;
 
   @Option(

@@ -551,7 +551,7 @@ final class ConfigReader {
               + consumersGiven.getAsLong());
     }
     int consumers = (int) consumersGiven.orElse(ordered ? 1 : 4);
-    int batchSize = q.integer("batchSize", 100, 1, 10_000);
+    int batchSize = q.integer("batchSize", QueueConfig.DEFAULT_BATCH_SIZE, 1, 10_000);
     QueueConfig.Retry retry = retry(q.section("retry", "a mapping with maxAttempts, backoff"));
     OptionalLong maxBytes = q.optionalBytes("maxMessageBytes", 1, GIB);
     Optional<String> condition =

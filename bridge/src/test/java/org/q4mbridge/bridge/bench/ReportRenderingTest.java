@@ -25,7 +25,7 @@ class ReportRenderingTest {
         .contains("## Environment", "## Parameters", "## Results", "## Ratios")
         .contains("## Targets (DESIGN.md §9)", "## How to read this")
         .contains("![chart](throughput-redis.svg)");
-    assertThat(md).contains("| pump (default) / min(source, sink ceiling) | 80 % |");
+    assertThat(md).contains("| pump (default) / min(source, sink ceiling) | 80.0 % |");
     assertThat(md).contains("| pump (default) / baseline | 20.0× |");
     assertThat(md).contains("| pump-4x100 (defaults) | 4x100 | 100,000 | 6.3 | **16,000** |");
     assertThat(md).contains("- pump-4x200: 3 rows were released to be retried");

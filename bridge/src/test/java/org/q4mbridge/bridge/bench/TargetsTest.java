@@ -16,7 +16,7 @@ class TargetsTest {
     List<TargetCheck> checks = Targets.throughput(SinkKind.REDIS, r);
 
     assertThat(checks).extracting(TargetCheck::status).containsExactly(Status.MET, Status.MET);
-    assertThat(checks.get(0).measured()).isEqualTo("16,000 of 20,000 jobs/s = 80 %");
+    assertThat(checks.get(0).measured()).isEqualTo("16,000 of 20,000 jobs/s = 80.0 %");
     assertThat(checks.get(1).measured()).isEqualTo("16,000 vs 800 jobs/s = 20.0×");
   }
 
@@ -27,8 +27,18 @@ class TargetsTest {
     List<TargetCheck> checks = Targets.throughput(SinkKind.REDIS, r);
 
     assertThat(checks.get(0).status()).isEqualTo(Status.NOT_MET);
-    assertThat(checks.get(0).why()).isEqualTo("the best sweep setting (4x200) reached 75 %");
+    assertThat(checks.get(0).why()).isEqualTo("the best sweep setting (4x200) reached 75.0 %");
     assertThat(checks.get(1).status()).isEqualTo(Status.NOT_MET);
+  }
+
+  @Test
+  void aRatioJustUnderTheTargetIsShownWithItsDecimalNotRoundedUpToIt() {
+    Ratios r = Ratios.of(Fixtures.throughputRun(29_027, 77_392, 656, 20_176, 22_621));
+
+    TargetCheck c = Targets.throughput(SinkKind.REDIS, r).get(0);
+
+    assertThat(c.status()).isEqualTo(Status.NOT_MET);
+    assertThat(c.measured()).isEqualTo("20,176 of 29,027 jobs/s = 69.5 %");
   }
 
   @Test

@@ -43,7 +43,7 @@ class ConfigDiffTest {
   @Test
   void writingADefaultOutIsNoChange() throws ConfigException {
     String explicit =
-        BASE.replace("phase: mirror,", "phase: mirror, batchSize: 100, consumers: 4,");
+        BASE.replace("phase: mirror,", "phase: mirror, batchSize: 200, consumers: 4,");
     assertThat(parse(BASE, ENV).diff(parse(explicit, ENV)).isEmpty()).isTrue();
   }
 
