@@ -22,7 +22,7 @@ class TargetsTest {
 
   @Test
   void aMissedTargetSaysWhatTheBestSweepSettingReached() {
-    Ratios r = Ratios.of(Fixtures.throughputRun(20_000, 30_000, 2_000, 12_000, 15_000));
+    Ratios r = Ratios.of(Fixtures.throughputRun(20_000, 200_000, 2_000, 12_000, 15_000));
 
     List<TargetCheck> checks = Targets.throughput(SinkKind.REDIS, r);
 
@@ -39,6 +39,20 @@ class TargetsTest {
 
     assertThat(c.status()).isEqualTo(Status.NOT_MET);
     assertThat(c.measured()).isEqualTo("20,176 of 29,027 jobs/s = 69.5 %");
+  }
+
+  @Test
+  void aTargetBeyondTheSharedCoresBoundSaysSoWithTheShareOfTheBoundReached() {
+    // source 42,000 and sink 79,000 alone: sharing the cores, at most 27,421 jobs/s = 65.3 %.
+    Ratios r = Ratios.of(Fixtures.throughputRun(42_000, 79_000, 900, 24_000, 30_000));
+
+    TargetCheck c = Targets.throughput(SinkKind.REDIS, r).get(0);
+
+    assertThat(c.status()).isEqualTo(Status.NOT_MET);
+    assertThat(c.why())
+        .contains("the best sweep setting (4x200) reached 71.4 %")
+        .contains("shared-cores bound of 27,421 jobs/s = 65.3 % of the ceiling")
+        .contains("the pump reached 87.5 % of that bound");
   }
 
   @Test
