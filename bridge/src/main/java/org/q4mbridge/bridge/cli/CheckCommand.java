@@ -86,6 +86,25 @@ public final class CheckCommand implements Callable<Integer> {
                 + (p.contains("does not exist") ? " (run 'q4m-bridge migrate')" : ""));
         worst = worse(worst, p.contains("GRANT") ? ExitCode.PRIVILEGE : ExitCode.SCHEMA);
       }
+      if (c.compare().transport().enabled()) {
+        // Without INSERT the ledger writer would drop every row, and the report would be empty.
+        for (String table : List.of("q4m_ledger", "q4m_transport_observation")) {
+          for (String p :
+              PrivilegeCheck.missing(
+                  conn,
+                  new TableRef(c.database().schema(), table),
+                  account,
+                  Need.SELECT,
+                  Need.INSERT)) {
+            problems.add(
+                "compare.transport: "
+                    + p
+                    + (p.contains("does not exist") ? " (run 'q4m-bridge migrate')" : "")
+                    + (p.contains("GRANT") ? " (or set compare.transport.enabled: false)" : ""));
+            worst = worse(worst, p.contains("GRANT") ? ExitCode.PRIVILEGE : ExitCode.SCHEMA);
+          }
+        }
+      }
     } catch (SQLException e) {
       problems.add(
           "mysql "

@@ -367,6 +367,56 @@ class CliErrorsIT {
     assertThat(r.err().lines().findFirst()).get().asString().contains("127.0.0.1:1");
   }
 
+  @Test
+  void checkNamesTheMissingGrantOnTheLedgerWhileTransportVerificationIsOn() throws Exception {
+    String db = queue.database().name();
+    String user = "cli_" + Long.toHexString(System.nanoTime() & 0xffffffL);
+    queue
+        .database()
+        .exec(
+            "CREATE USER '" + user + "'@'%' IDENTIFIED BY 'pw'",
+            "GRANT SELECT ON `" + db + "`.* TO '" + user + "'@'%'",
+            "GRANT DELETE ON `" + db + "`.`" + JobQueue.TABLE + "` TO '" + user + "'@'%'",
+            "GRANT INSERT ON `" + db + "`.`q4m_dead_letter` TO '" + user + "'@'%'",
+            "GRANT INSERT ON `" + db + "`.`q4m_transport_observation` TO '" + user + "'@'%'");
+    try {
+      Path file =
+          serverFile(
+              "check-ledger-grant",
+              db,
+              s ->
+                  s.replace(
+                      "user: \"" + TestDatabase.USER + "\"",
+                      "user: \"" + user + "\"\n  password: pw"));
+      BridgeProcess.Finished r = Launcher.execute("check", "--config", file.toString());
+      System.out.printf("CliErrorsIT [check ledger grant] exit %d: %s", r.exitCode(), r.err());
+      assertThat(r.exitCode()).as(r.both()).isEqualTo(ExitCode.PRIVILEGE.code());
+      assertThat(r.err().lines().toList())
+          .as("stderr")
+          .anySatisfy(
+              l ->
+                  assertThat(l)
+                      .startsWith("q4m-bridge: ")
+                      .contains("compare.transport", "q4m_ledger", "GRANT", "INSERT"))
+          .noneSatisfy(l -> assertThat(l).contains("q4m_transport_observation"))
+          .noneSatisfy(l -> assertThat(l).contains("deadLetter"));
+
+      Path off =
+          serverFile(
+              "check-ledger-off",
+              db,
+              s ->
+                  s.replace(
+                          "user: \"" + TestDatabase.USER + "\"",
+                          "user: \"" + user + "\"\n  password: pw")
+                      + "compare: { transport: { enabled: false } }\n");
+      BridgeProcess.Finished without = Launcher.execute("check", "--config", off.toString());
+      assertThat(without.exitCode()).as(without.both()).isEqualTo(ExitCode.OK.code());
+    } finally {
+      queue.database().exec("DROP USER IF EXISTS '" + user + "'@'%'");
+    }
+  }
+
   private Path write(Case c) throws Exception {
     Path file = dir.resolve(c.name().replaceAll("[^A-Za-z0-9]+", "-") + ".yml");
     Files.writeString(file, c.change().apply(VALID));
