@@ -51,20 +51,16 @@ public final class Targets {
         // Both ceilings were measured with the machine to themselves; sharing its cores, no pump
         // can pass 1 / (1/source + 1/sink) while both sides are CPU-bound.
         c =
-            new TargetCheck(
-                c.target(),
-                c.measured(),
-                c.status(),
-                join(
-                    c.why(),
-                    String.format(
-                        Locale.ROOT,
-                        "out of reach on this machine: with the database and the broker sharing its"
-                            + " cores, no pump can pass the shared-cores bound of %,.0f jobs/s ="
-                            + " %.1f %% of the ceiling; the pump reached %.1f %% of that bound",
-                        r.sharedCoresBound(),
-                        boundShare * 100,
-                        r.defaultOverSharedCoresBound() * 100)));
+            because(
+                c,
+                String.format(
+                    Locale.ROOT,
+                    "out of reach on this machine: with the database and the broker sharing its"
+                        + " cores, no pump can pass the shared-cores bound of %,.0f jobs/s ="
+                        + " %.1f %% of the ceiling; the pump reached %.1f %% of that bound",
+                    r.sharedCoresBound(),
+                    boundShare * 100,
+                    r.defaultOverSharedCoresBound() * 100));
       }
       out.add(c);
       out.add(baseline(pump + " ≥ 10× the one-row-per-round-trip loop", r));
@@ -82,17 +78,13 @@ public final class Targets {
           && r.sinkCeiling() != null
           && r.sourceCeiling() < r.sinkCeiling()) {
         c =
-            new TargetCheck(
-                c.target(),
-                c.measured(),
-                c.status(),
-                join(
-                    c.why(),
-                    String.format(
-                        Locale.ROOT,
-                        "the source ceiling (%,.0f jobs/s) is below the sink's: the database, not"
-                            + " the broker, limits this run",
-                        r.sourceCeiling())));
+            because(
+                c,
+                String.format(
+                    Locale.ROOT,
+                    "the source ceiling (%,.0f jobs/s) is below the sink's: the database, not"
+                        + " the broker, limits this run",
+                    r.sourceCeiling()));
       }
       out.add(c);
     }
@@ -222,6 +214,11 @@ public final class Targets {
     return List.of(
         new TargetCheck(
             target, measured, Status.MET, "the whole drain ran inside a heap limit of 256 MB"));
+  }
+
+  /** {@code c} with one more reason after those it has. */
+  private static TargetCheck because(TargetCheck c, String reason) {
+    return new TargetCheck(c.target(), c.measured(), c.status(), join(c.why(), reason));
   }
 
   private static String join(String a, String b) {
