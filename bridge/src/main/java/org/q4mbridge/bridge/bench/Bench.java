@@ -516,9 +516,9 @@ public final class Bench {
             + " deleted afterwards; the scratch database q4m_bench is dropped at the end.");
     if (settings.sink() == SinkKind.REDIS) {
       n.add(
-          "Redis sink at its defaults: dedup on (SET NX + XADD in one Lua script per message),"
-              + " pipelined, one flush per batch; a message counts when Redis answered with the"
-              + " entry id.");
+          "Redis sink at its defaults: dedup on (marker check + XADD + marker set in one Lua"
+              + " script call per run of up to 100 messages to one stream), pipelined, one flush"
+              + " per batch; a message counts when Redis answered with its entry id.");
     } else if (settings.sink() == SinkKind.RABBITMQ) {
       n.add(
           "RabbitMQ sink at its defaults: persistent, mandatory messages to a durable classic queue"

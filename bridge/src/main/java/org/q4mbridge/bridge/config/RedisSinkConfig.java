@@ -15,8 +15,8 @@ import java.util.OptionalLong;
  * @param password password, when not in the URI
  * @param tls true for TLS: {@code rediss://} or {@code tls: true}
  * @param maxLen approximate stream cap ({@code XADD … MAXLEN ~ n}); empty = never trimmed
- * @param dedup whether each {@code XADD} is guarded by a {@code SET NX} on the message key, so a
- *     resent message is not added twice (default true)
+ * @param dedup whether each {@code XADD} is guarded by a marker key per message key, so a resent
+ *     message is not added twice (default true)
  * @param dedupTtl how long a dedup key lives (default 24h); longer than any redelivery window
  * @param publishTimeout longest wait for one pipelined batch (default 5s)
  * @param maxMessageBytes largest body (default 1MiB; Redis itself allows up to 512MiB)

@@ -43,20 +43,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Idempotence.</b> With {@code dedup} on, entries are added by {@link DedupScript}: it
  * remembers each (stream, message key) for {@code dedupTtl} and answers a second publish with the
- * first entry's id instead of adding another. The dedup window is the TTL: a row redelivered after
- * its key expired appears twice, so the TTL must exceed the longest time a row can stay unsettled
- * (publish timeout × attempts plus backoff, or a bridge outage). The script is loaded once at start
- * with {@code SCRIPT LOAD} and called with {@code EVALSHA}; after {@code NOSCRIPT} (Redis restarted
- * or {@code SCRIPT FLUSH}) that one message is sent again with {@code EVAL}, which caches the
- * script for the next batches. Entries re-sent that way land after the rest of their batch.
+ * first entry's id instead of adding another. One script call carries a run of up to {@link
+ * DedupScript#MAX_MESSAGES} messages of the batch to the same stream, in their order. The dedup
+ * window is the TTL: a row redelivered after its key expired appears twice, so the TTL must exceed
+ * the longest time a row can stay unsettled (publish timeout × attempts plus backoff, or a bridge
+ * outage). The script is loaded once at start with {@code SCRIPT LOAD} and called with {@code
+ * EVALSHA}; after {@code NOSCRIPT} (Redis restarted or {@code SCRIPT FLUSH}) that one run is sent
+ * again with {@code EVAL}, which caches the script for the next batches. Entries re-sent that way
+ * land after the rest of their batch.
  *
- * <p><b>Verdicts.</b> Confirmed when Redis answered with an entry id (or the script found the key,
- * so the entry exists); Rejected, not retriable, for an oversize message, a reserved field or a
- * destination key of another type ({@code WRONGTYPE}); Rejected, retriable, for any other error
- * reply ({@code OOM}, {@code BUSY}, {@code LOADING}, {@code READONLY} after a failover…); Unknown
- * when no answer came within {@code publishTimeout} or the connection was down or broke. Confirmed
- * means Redis's primary has the entry; its durability is what the server's AOF/replication settings
- * make it ({@code WAIT} is not used).
+ * <p><b>Verdicts.</b> One per message, also within a script call. Confirmed when Redis answered
+ * with an entry id (or the script found the key, so the entry exists); Rejected, not retriable, for
+ * an oversize message, a reserved field or a destination key of another type ({@code WRONGTYPE});
+ * Rejected, retriable, for any other error reply ({@code OOM}, {@code BUSY}, {@code LOADING},
+ * {@code READONLY} after a failover…); Unknown when no answer came within {@code publishTimeout} or
+ * the connection was down or broke. Confirmed means Redis's primary has the entry; its durability
+ * is what the server's AOF/replication settings make it ({@code WAIT} is not used).
  *
  * <p><b>Threading.</b> Every method may be called from any thread. {@link #publish} never blocks on
  * I/O: it queues the batch on a dedicated connection with auto-flush off and writes it with one
@@ -249,16 +251,34 @@ public final class RedisStreamsSink implements Sink {
       Thread.currentThread().interrupt();
       return everyone(batch, Verdict.unknown(name() + ": interrupted before sending"));
     }
-    List<CompletableFuture<Verdict>> verdicts = new ArrayList<>(batch.size());
+    List<CompletableFuture<Verdict>> verdicts =
+        new ArrayList<>(Collections.nCopies(batch.size(), null));
     try {
       RedisAsyncCommands<String, String> redis = connection.async();
+      List<Run> runs = new ArrayList<>();
+      Map<String, Run> open = new LinkedHashMap<>();
       for (int i = 0; i < batch.size(); i++) {
         OutboundMessage message = batch.get(i);
         Entry entry = entries.get(i);
-        verdicts.add(
-            entry.rejection() != null
-                ? CompletableFuture.completedFuture(entry.rejection())
-                : send(connection, redis, message.destination(), message.key(), entry.fields()));
+        if (entry.rejection() != null) {
+          verdicts.set(i, CompletableFuture.completedFuture(entry.rejection()));
+        } else if (!options.dedup()) {
+          verdicts.set(i, xadd(redis, message.destination(), entry.fields()));
+        } else {
+          Run run = open.get(message.destination());
+          if (run == null || run.full(entry.chars())) {
+            run = new Run(message.destination());
+            open.put(message.destination(), run);
+            runs.add(run);
+          }
+          run.add(i, message.key(), entry);
+        }
+      }
+      for (Run run : runs) {
+        List<CompletableFuture<Verdict>> sent = send(connection, redis, run);
+        for (int j = 0; j < run.positions.size(); j++) {
+          verdicts.set(run.positions.get(j), sent.get(j));
+        }
       }
     } finally {
       try {
@@ -271,9 +291,38 @@ public final class RedisStreamsSink implements Sink {
   }
 
   /** A message's entry fields, or why it is rejected without being sent. */
-  private record Entry(Map<String, String> fields, Verdict rejection) {
+  private record Entry(Map<String, String> fields, long chars, Verdict rejection) {
     static Entry rejected(String reason) {
-      return new Entry(null, Verdict.rejected(reason, false));
+      return new Entry(null, 0, Verdict.rejected(reason, false));
+    }
+  }
+
+  /**
+   * Consecutive messages of one batch to one stream that go to Redis in one {@link DedupScript}
+   * call: at most {@link DedupScript#MAX_MESSAGES} messages and, unless one message is larger,
+   * {@link DedupScript#MAX_CHARS} chars of fields.
+   */
+  private static final class Run {
+    final String stream;
+    final List<Integer> positions = new ArrayList<>();
+    final List<String> keys = new ArrayList<>();
+    final List<Map<String, String>> fields = new ArrayList<>();
+    long chars;
+
+    Run(String stream) {
+      this.stream = stream;
+    }
+
+    boolean full(long more) {
+      return positions.size() >= DedupScript.MAX_MESSAGES
+          || (!positions.isEmpty() && chars + more > DedupScript.MAX_CHARS);
+    }
+
+    void add(int position, String key, Entry entry) {
+      positions.add(position);
+      keys.add(key);
+      fields.add(entry.fields());
+      chars += entry.chars();
     }
   }
 
@@ -289,51 +338,87 @@ public final class RedisStreamsSink implements Sink {
       return Entry.rejected(
           "field '" + KEY_FIELD + "' is reserved for the message key; rename it in the mapping");
     }
-    long bytes = 0;
+    // UTF-8 takes at most 3 bytes per char (a surrogate pair: 4 for 2), so counting bytes exactly
+    // is needed only when the char count could exceed the limit; runs are bounded by chars.
+    long chars = 0;
     for (Map.Entry<String, String> field : fields.entrySet()) {
-      bytes += utf8Length(field.getKey()) + utf8Length(field.getValue());
+      chars += field.getKey().length() + field.getValue().length();
     }
-    if (bytes > options.maxMessageBytes()) {
-      return Entry.rejected(
-          "message of "
-              + bytes
-              + " bytes exceeds the sink's limit of "
-              + options.maxMessageBytes()
-              + " bytes");
+    if (3 * chars > options.maxMessageBytes()) {
+      long bytes = 0;
+      for (Map.Entry<String, String> field : fields.entrySet()) {
+        bytes += utf8Length(field.getKey()) + utf8Length(field.getValue());
+      }
+      if (bytes > options.maxMessageBytes()) {
+        return Entry.rejected(
+            "message of "
+                + bytes
+                + " bytes exceeds the sink's limit of "
+                + options.maxMessageBytes()
+                + " bytes");
+      }
     }
-    return new Entry(fields, null);
+    return new Entry(fields, chars, null);
   }
 
-  private CompletableFuture<Verdict> send(
-      StatefulRedisConnection<String, String> connection,
-      RedisAsyncCommands<String, String> redis,
-      String stream,
-      String messageKey,
-      Map<String, String> fields) {
+  private CompletableFuture<Verdict> xadd(
+      RedisAsyncCommands<String, String> redis, String stream, Map<String, String> fields) {
     try {
-      CompletableFuture<?> reply;
-      if (!options.dedup()) {
-        reply =
-            (trimming == null ? redis.xadd(stream, fields) : redis.xadd(stream, trimming, fields))
-                .toCompletableFuture();
-      } else {
-        String[] keys = DedupScript.keys(stream, messageKey);
-        String[] args = DedupScript.args(dedupTtlMillis, options.maxLen(), fields);
-        reply =
-            redis
-                .<List<Object>>evalsha(DedupScript.SHA, ScriptOutputType.MULTI, keys, args)
-                .toCompletableFuture()
-                .exceptionallyCompose(
-                    failure ->
-                        unwrap(failure) instanceof RedisNoScriptException
-                            ? evalNow(connection, keys, args)
-                            : CompletableFuture.failedFuture(failure));
-      }
-      return reply.handle(
-          (ok, failure) -> failure == null ? Verdict.CONFIRMED : verdictFor(failure, stream));
+      return (trimming == null ? redis.xadd(stream, fields) : redis.xadd(stream, trimming, fields))
+          .toCompletableFuture()
+          .handle(
+              (ok, failure) -> failure == null ? Verdict.CONFIRMED : verdictFor(failure, stream));
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(verdictFor(e, stream));
     }
+  }
+
+  /** One {@link DedupScript} call for a run; one verdict per message of the run, in order. */
+  private List<CompletableFuture<Verdict>> send(
+      StatefulRedisConnection<String, String> connection,
+      RedisAsyncCommands<String, String> redis,
+      Run run) {
+    int size = run.positions.size();
+    CompletableFuture<List<Object>> reply;
+    try {
+      String[] keys = DedupScript.keys(run.stream, run.keys);
+      String[] args = DedupScript.args(dedupTtlMillis, options.maxLen(), run.fields);
+      reply =
+          redis
+              .<List<Object>>evalsha(DedupScript.SHA, ScriptOutputType.MULTI, keys, args)
+              .toCompletableFuture()
+              .exceptionallyCompose(
+                  failure ->
+                      unwrap(failure) instanceof RedisNoScriptException
+                          ? evalNow(connection, keys, args)
+                          : CompletableFuture.failedFuture(failure));
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    List<CompletableFuture<Verdict>> verdicts = new ArrayList<>(size);
+    for (int j = 0; j < size; j++) {
+      int index = j;
+      verdicts.add(
+          reply.handle(
+              (replies, failure) -> {
+                if (failure != null) {
+                  return verdictFor(failure, run.stream);
+                }
+                if (replies == null || replies.size() != size) {
+                  return Verdict.unknown(
+                      name()
+                          + ": the dedup script answered "
+                          + (replies == null ? 0 : replies.size())
+                          + " replies for "
+                          + size
+                          + " messages");
+                }
+                return DedupScript.parse(replies.get(index)) instanceof DedupScript.Failed failed
+                    ? errorVerdict(failed.error(), run.stream)
+                    : Verdict.CONFIRMED;
+              }));
+    }
+    return verdicts;
   }
 
   /**
@@ -381,16 +466,20 @@ public final class RedisStreamsSink implements Sink {
           name() + ": no answer from redis within " + options.publishTimeout().toMillis() + " ms");
     }
     if (cause instanceof RedisCommandExecutionException) {
-      String message = options.scrub(cause.getMessage());
-      String reason = "XADD to '" + stream + "' failed: " + message;
-      // WRONGTYPE: the destination (or its dedup key) holds something else; only an operator can
-      // fix that, so retrying would just delay the dead letter. Every other error reply — OOM,
-      // BUSY, LOADING, READONLY, MASTERDOWN, TRYAGAIN, NOPERM… — is about the server's state.
-      return Verdict.rejected(reason, !"WRONGTYPE".equals(errorCode(message)));
+      return errorVerdict(cause.getMessage(), stream);
     }
     // Not connected, connection lost or closed, cancelled: Redis may or may not have the entry.
     String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     return Verdict.unknown(name() + ": " + options.scrub(message));
+  }
+
+  private Verdict errorVerdict(String error, String stream) {
+    String message = options.scrub(error);
+    String reason = "XADD to '" + stream + "' failed: " + message;
+    // WRONGTYPE: the destination (or its dedup key) holds something else; only an operator can
+    // fix that, so retrying would just delay the dead letter. Every other error reply — OOM,
+    // BUSY, LOADING, READONLY, MASTERDOWN, TRYAGAIN, NOPERM… — is about the server's state.
+    return Verdict.rejected(reason, !"WRONGTYPE".equals(errorCode(message)));
   }
 
   /**

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -225,6 +226,27 @@ class RedisStreamsSinkIT extends SinkContract {
     String marker = DedupScript.dedupKey(stream, message.key());
     assertThat(redis.get(marker)).isEqualTo(StreamEntries.raw(redis, stream).get(0).getId());
     assertThat(redis.pttl(marker)).isPositive().isLessThanOrEqualTo(DEDUP_TTL.toMillis());
+  }
+
+  @Test
+  void aLongBatchToTwoStreamsKeepsEachStreamsOrderAndEachKeyOnce() throws Exception {
+    Sink sink = startedSink(1 << 20);
+    String first = destination();
+    String second = destination();
+    int perStream = DedupScript.MAX_MESSAGES + 25; // more than one script call per stream
+    List<OutboundMessage> batch = new ArrayList<>();
+    for (int n = 0; n < perStream; n++) {
+      batch.add(message(first, n, "job " + n));
+      batch.add(message(second, n, "job " + n));
+    }
+    batch.add(message(first, 7, "job 7")); // the same key twice in one batch
+
+    assertThat(verdicts(sink, batch)).allMatch(Verdict::confirmed);
+    assertThat(verdicts(sink, batch)).as("the batch sent again").allMatch(Verdict::confirmed);
+
+    List<String> keys = IntStream.range(0, perStream).mapToObj(n -> "shop.jobs:7:" + n).toList();
+    assertThat(readBack(first)).extracting(Received::key).containsExactlyElementsOf(keys);
+    assertThat(readBack(second)).extracting(Received::key).containsExactlyElementsOf(keys);
   }
 
   @Test
