@@ -346,9 +346,15 @@ public final class QueuePump {
       Map<Long, DeadLetter> dead = new LinkedHashMap<>();
       List<QueueRow> sendRows = new ArrayList<>(n);
       List<OutboundMessage> messages = new ArrayList<>(n);
+      // Parallel to sendRows: each row's key and attempt so far. Only rows that failed before
+      // are in `attempts`; a row seen for the first time is not stored unless it fails.
+      List<String> sendKeys = new ArrayList<>(n);
+      List<Attempt> sendAttempts = new ArrayList<>(n);
       long limit = sizeLimit();
       for (QueueRow row : rows) {
-        Attempt a = attempts.computeIfAbsent(row.messageKey(), k -> new Attempt(0, now, null));
+        String key = row.messageKey();
+        Attempt earlier = attempts.isEmpty() ? null : attempts.get(key);
+        Attempt a = earlier != null ? earlier : new Attempt(0, now, null);
         try {
           OutboundMessage m = mapper.map(row, settings.destination());
           int bytes = m.bodyBytes();
@@ -367,6 +373,8 @@ public final class QueuePump {
             continue;
           }
           sendRows.add(row);
+          sendKeys.add(key);
+          sendAttempts.add(a);
           messages.add(m);
         } catch (MappingException e) {
           dead.put(
@@ -408,7 +416,7 @@ public final class QueuePump {
       for (int i = 0; i < sendRows.size(); i++) {
         QueueRow row = sendRows.get(i);
         Outcome o = outcome(verdicts, i);
-        Attempt a = attempts.get(row.messageKey());
+        Attempt a = sendAttempts.get(i);
         if (o.confirmed && !holdRest) {
           acked.add(row.rowId());
           continue;
@@ -426,7 +434,7 @@ public final class QueuePump {
           dead.put(row.rowId(), new DeadLetter(row.rowId(), reason, count, a.firstSeenMillis()));
           continue;
         }
-        attempts.put(row.messageKey(), new Attempt(count, a.firstSeenMillis(), o.reason));
+        attempts.put(sendKeys.get(i), new Attempt(count, a.firstSeenMillis(), o.reason));
         released++;
         if (settings.ordered()) {
           holdRest = true;
@@ -441,13 +449,19 @@ public final class QueuePump {
             settings.name(),
             e.getMessage(),
             n);
+        // They come back: remember when they were first seen, as for any row sent again.
+        for (int i = 0; i < sendRows.size(); i++) {
+          attempts.putIfAbsent(sendKeys.get(i), sendAttempts.get(i));
+        }
         return false;
       }
       lastProgressNanos.set(System.nanoTime());
-      Set<Long> ackedIds = Set.copyOf(acked);
-      for (QueueRow r : rows) {
-        if (ackedIds.contains(r.rowId()) || dead.containsKey(r.rowId())) {
-          attempts.remove(r.messageKey());
+      if (!attempts.isEmpty()) {
+        Set<Long> ackedIds = Set.copyOf(acked);
+        for (QueueRow r : rows) {
+          if (ackedIds.contains(r.rowId()) || dead.containsKey(r.rowId())) {
+            attempts.remove(r.messageKey());
+          }
         }
       }
       if (!acked.isEmpty()) {
