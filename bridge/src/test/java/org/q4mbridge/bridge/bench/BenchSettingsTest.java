@@ -76,11 +76,11 @@ class BenchSettingsTest {
     assertThat(BenchSettings.DEFAULT_SWEEP)
         .containsExactlyElementsOf(
             List.of(
-                new Sweep(1, 200),
-                new Sweep(2, 200),
-                new Sweep(4, 100),
-                new Sweep(4, 500),
-                new Sweep(8, 200)));
+                new Sweep(1, 500),
+                new Sweep(2, 500),
+                new Sweep(4, 200),
+                new Sweep(4, 1000),
+                new Sweep(8, 500)));
   }
 
   @Test

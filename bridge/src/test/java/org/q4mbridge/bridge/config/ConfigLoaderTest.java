@@ -70,7 +70,7 @@ class ConfigLoaderTest {
     assertThat(q.shadowDestination()).isEqualTo("job_queue.shadow");
     assertThat(q.publishDestination()).contains("job_queue.shadow");
     assertThat(q.consumers()).isEqualTo(4);
-    assertThat(q.batchSize()).isEqualTo(200);
+    assertThat(q.batchSize()).isEqualTo(QueueConfig.DEFAULT_BATCH_SIZE);
     assertThat(q.ordered()).isFalse();
     assertThat(q.retry())
         .isEqualTo(new QueueConfig.Retry(5, Duration.ofMillis(200), Duration.ofSeconds(30)));
@@ -310,7 +310,7 @@ class ConfigLoaderTest {
         .contains("secretAccessKey: '****'")
         .contains("destination: '****'")
         .contains("shadowDestination: '****'")
-        .contains("batchSize: 200")
+        .contains("batchSize: 500")
         .contains("backoff: 200ms..30s")
         .contains("url: jdbc:mysql://127.0.0.1:3306/app");
   }
@@ -393,7 +393,7 @@ class ConfigLoaderTest {
     Files.writeString(file, MINIMAL, StandardCharsets.UTF_8);
     BridgeConfig c = ConfigLoader.load(file, Map.<String, String>of()::get);
     assertThat(c.source()).isEqualTo(file.toString());
-    assertThat(c.queue(new TableRef("APP", "JOB_QUEUE"))).map(QueueConfig::batchSize).contains(200);
+    assertThat(c.queue(new TableRef("APP", "JOB_QUEUE"))).map(QueueConfig::batchSize).contains(500);
     assertThat(c.sink("redis-main")).map(SinkConfig::type).contains("redis-streams");
     assertThat(c.sink("nope")).isEqualTo(Optional.empty());
   }
