@@ -155,7 +155,8 @@ public final class Assembly {
             new RetryPolicy(
                 q.retry().maxAttempts(), q.retry().minBackoff(), q.retry().maxBackoff()),
             destination,
-            q.maxMessageBytes().orElse(0));
+            q.maxMessageBytes().orElse(0),
+            q.maxBatchBytes());
     return new QueuePlan(
         q.table().toString(),
         q.phase().yamlName(),

@@ -70,10 +70,10 @@ public record BenchSettings(
   /** The sweep measured when none is given. */
   public static final List<Sweep> DEFAULT_SWEEP =
       List.of(
-          new Sweep(1, 500),
-          new Sweep(2, 500),
+          new Sweep(1, 1000),
+          new Sweep(2, 1000),
           new Sweep(4, 200),
-          new Sweep(4, 1000),
+          new Sweep(4, 500),
           new Sweep(8, 500));
 
   /** Rows per run when none is given: 100,000 per throughput run, 1,000,000 for the backlog. */

@@ -112,7 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--sweep",
       split = ",",
       description =
-          "Settings (consumers x batch) at which the ceilings and the pump are measured, besides the defaults (default 1x500,2x500,4x200,4x1000,8x500).")
+          "Settings (consumers x batch) at which the ceilings and the pump are measured, besides the defaults (default 1x1000,2x1000,4x200,4x500,8x500).")
   List<String> sweep;
 
   @Option(

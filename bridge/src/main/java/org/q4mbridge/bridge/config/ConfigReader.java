@@ -552,6 +552,7 @@ final class ConfigReader {
     }
     int consumers = (int) consumersGiven.orElse(ordered ? 1 : 4);
     int batchSize = q.integer("batchSize", QueueConfig.DEFAULT_BATCH_SIZE, 1, 10_000);
+    long maxBatchBytes = q.bytes("maxBatchBytes", QueueConfig.DEFAULT_MAX_BATCH_BYTES, KIB, GIB);
     QueueConfig.Retry retry = retry(q.section("retry", "a mapping with maxAttempts, backoff"));
     OptionalLong maxBytes = q.optionalBytes("maxMessageBytes", 1, GIB);
     Optional<String> condition =
@@ -666,6 +667,7 @@ final class ConfigReader {
         shadowDest,
         consumers,
         batchSize,
+        maxBatchBytes,
         ordered,
         retry,
         maxBytes,

@@ -154,6 +154,7 @@ final class ConfigRenderer {
     text(o, path, "shadowDestination", q.shadowDestination());
     o.put("consumers", q.consumers());
     o.put("batchSize", q.batchSize());
+    o.put("maxBatchBytes", ByteSizes.format(q.maxBatchBytes()));
     o.put("ordered", q.ordered());
     ObjectNode retry = o.putObject("retry");
     retry.put("maxAttempts", q.retry().maxAttempts());

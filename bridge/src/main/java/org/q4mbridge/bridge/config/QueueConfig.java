@@ -22,6 +22,9 @@ import org.q4mbridge.q4m.TableRef;
  *     dots)
  * @param consumers parallel consume loops (default 4, or 1 when ordered; 1..256)
  * @param batchSize rows per claim (default {@link #DEFAULT_BATCH_SIZE}; 1..10000)
+ * @param maxBatchBytes message-body bytes one claim should bring at most: claims ask for fewer than
+ *     batchSize rows when the rows seen so far are large (default {@link #DEFAULT_MAX_BATCH_BYTES};
+ *     1KiB..1GiB)
  * @param ordered keep row order end to end: one consumer, publish in row order
  * @param retry retry policy for rejected and unknown verdicts
  * @param maxMessageBytes a per-queue body cap below the sinks' own limits; empty = the sinks'
@@ -42,6 +45,7 @@ public record QueueConfig(
     String shadowDestination,
     int consumers,
     int batchSize,
+    long maxBatchBytes,
     boolean ordered,
     Retry retry,
     OptionalLong maxMessageBytes,
@@ -52,13 +56,20 @@ public record QueueConfig(
     boolean force) {
 
   /**
-   * Rows per claim when {@code batchSize} is not set. 500 rather than 200: every claim pays a
+   * Rows per claim when {@code batchSize} is not set. 1000 rather than 200: every claim pays a
    * transaction, a commit and a publish round trip whatever its size, and on a 2-core machine
-   * sharing MariaDB and the broker the pump with batches of 500 forwarded more to Redis Streams and
-   * SQS and as much to RabbitMQ (docs/bench, README "Tuning guide"), for an in-flight window of
-   * {@code consumers × 500} rows.
+   * sharing MariaDB and the broker the pump forwarded markedly more with batches of 1000
+   * (docs/bench, README "Tuning guide"), for an in-flight window of {@code consumers × 1000} rows
+   * at most — fewer when rows are large, see {@link #DEFAULT_MAX_BATCH_BYTES}.
    */
-  public static final int DEFAULT_BATCH_SIZE = 500;
+  public static final int DEFAULT_BATCH_SIZE = 1000;
+
+  /**
+   * Message-body bytes per claim when {@code maxBatchBytes} is not set: with the default 4
+   * consumers, 16 MiB of bodies in flight at most, which the service's {@code -Xmx256m} holds with
+   * room to spare; rows under 4 KiB get the full {@link #DEFAULT_BATCH_SIZE}.
+   */
+  public static final long DEFAULT_MAX_BATCH_BYTES = 4L << 20;
 
   public QueueConfig {
     Objects.requireNonNull(table, "table");

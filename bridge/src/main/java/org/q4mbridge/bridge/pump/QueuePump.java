@@ -50,11 +50,12 @@ import org.slf4j.MDC;
  * later messages arrive first; they are sent again after it with the same key. Use {@code
  * batchSize: 1} where order must hold even then.
  *
- * <p>Back-pressure: at most {@code consumers × batchSize} rows are in flight, and while a required
- * sink reports itself unhealthy no consumer claims — the backlog stays in MySQL. A sink that looks
- * healthy but answers none of a batch's messages (a broker that hangs: every verdict unknown) is
- * treated the same way: the rows go back without using up an attempt and the consumer backs off, so
- * a hanging broker never turns good rows into dead letters.
+ * <p>Back-pressure: at most {@code consumers × batchSize} rows are in flight — fewer when rows are
+ * large, as a claim asks for no more rows than fit {@code maxBatchBytes} ({@link ClaimSizer}) — and
+ * while a required sink reports itself unhealthy no consumer claims — the backlog stays in MySQL. A
+ * sink that looks healthy but answers none of a batch's messages (a broker that hangs: every
+ * verdict unknown) is treated the same way: the rows go back without using up an attempt and the
+ * consumer backs off, so a hanging broker never turns good rows into dead letters.
  *
  * <p>Stop: {@link #requestStop()} stops claiming and wakes waiting consumers; each finishes its
  * batch (publishing is bounded by the publish timeout), settles and closes its source. {@link
@@ -83,6 +84,8 @@ public final class QueuePump {
    * @param retry attempts and backoff
    * @param destination where messages go (stream, queue or routing key)
    * @param maxMessageBytes per-queue size cap, or 0 for the sinks' own limits only
+   * @param maxBatchBytes message-body bytes one claim should bring at most (claims shrink below
+   *     batchSize when rows are large; see {@link ClaimSizer}), or 0 for no limit
    */
   public record Settings(
       String name,
@@ -93,7 +96,8 @@ public final class QueuePump {
       Duration publishTimeout,
       RetryPolicy retry,
       String destination,
-      long maxMessageBytes) {
+      long maxMessageBytes,
+      long maxBatchBytes) {
     public Settings {
       if (consumers < 1 || batchSize < 1) {
         throw new IllegalArgumentException("consumers and batchSize must be >= 1");
@@ -249,6 +253,7 @@ public final class QueuePump {
     MDC.put("queue", settings.name());
     Backoff openBackoff = settings.retry().newBackoff();
     Backoff failBackoff = settings.retry().newBackoff();
+    ClaimSizer sizer = new ClaimSizer(settings.batchSize(), settings.maxBatchBytes());
     QueueSource source = null;
     try {
       while (!stopping) {
@@ -279,7 +284,7 @@ public final class QueuePump {
         }
         Claim claim;
         try {
-          claim = source.poll(settings.batchSize(), settings.pollTimeout());
+          claim = source.poll(sizer.next(), settings.pollTimeout());
         } catch (QueueSourceException e) {
           if (!e.retriable()) {
             fatal.accept(e);
@@ -298,7 +303,7 @@ public final class QueuePump {
         }
         boolean clean;
         try {
-          clean = process(claim);
+          clean = process(claim, sizer);
         } finally {
           claim.close();
         }
@@ -336,7 +341,7 @@ public final class QueuePump {
    *
    * @return true when every row was acknowledged (no backoff needed)
    */
-  private boolean process(Claim claim) throws InterruptedException {
+  private boolean process(Claim claim, ClaimSizer sizer) throws InterruptedException {
     List<QueueRow> rows = claim.rows();
     int n = rows.size();
     inFlight.addAndGet(n);
@@ -387,6 +392,11 @@ public final class QueuePump {
         }
       }
 
+      long bodyBytes = 0;
+      for (OutboundMessage m : messages) {
+        bodyBytes += m.bodyBytes();
+      }
+      sizer.observed(messages.size(), bodyBytes);
       long publishedAt = System.currentTimeMillis();
       List<List<Verdict>> verdicts = publishRequired(messages);
       publishBestEffort(messages);

@@ -54,9 +54,9 @@ class BenchCommandIT {
     assertThat(ids)
         .containsExactly(
             "baseline",
-            "source-4x500",
-            "sink-4x500",
-            "pump-4x500",
+            "source-4x1000",
+            "sink-4x1000",
+            "pump-4x1000",
             "source-1x50",
             "sink-1x50",
             "pump-1x50");
@@ -78,7 +78,7 @@ class BenchCommandIT {
         .contains("## Targets (DESIGN.md §9)", "## How to read this")
         .contains("![chart](throughput-redis.svg)");
     assertThat(Files.readString(dir.resolve("throughput-redis.svg"))).startsWith("<svg");
-    assertThat(run.output).contains("[pump-4x500]", "bench: wrote");
+    assertThat(run.output).contains("[pump-4x1000]", "bench: wrote");
 
     assertThat(databaseExists(database)).isFalse();
     try (RedisClient client = RedisClient.create(REDIS);

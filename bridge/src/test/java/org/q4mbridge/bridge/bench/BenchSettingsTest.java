@@ -76,10 +76,10 @@ class BenchSettingsTest {
     assertThat(BenchSettings.DEFAULT_SWEEP)
         .containsExactlyElementsOf(
             List.of(
-                new Sweep(1, 500),
-                new Sweep(2, 500),
+                new Sweep(1, 1000),
+                new Sweep(2, 1000),
                 new Sweep(4, 200),
-                new Sweep(4, 1000),
+                new Sweep(4, 500),
                 new Sweep(8, 500)));
   }
 

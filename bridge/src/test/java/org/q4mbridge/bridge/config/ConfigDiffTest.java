@@ -43,7 +43,8 @@ class ConfigDiffTest {
   @Test
   void writingADefaultOutIsNoChange() throws ConfigException {
     String explicit =
-        BASE.replace("phase: mirror,", "phase: mirror, batchSize: 500, consumers: 4,");
+        BASE.replace(
+            "phase: mirror,", "phase: mirror, batchSize: 1000, maxBatchBytes: 4MiB, consumers: 4,");
     assertThat(parse(BASE, ENV).diff(parse(explicit, ENV)).isEmpty()).isTrue();
   }
 
@@ -67,7 +68,7 @@ class ConfigDiffTest {
         parse(
             BASE.replace(
                 "phase: shadow, sinks: [rabbit-main]",
-                "phase: cutover, sinks: [rabbit-main], batchSize: 1000,"
+                "phase: cutover, sinks: [rabbit-main], batchSize: 2000,"
                     + " retry: {backoff: 1s..1m}, mapping: {groupId: {column: customer_id}}"),
             ENV);
     ConfigDiff diff = parse(BASE, ENV).diff(next);

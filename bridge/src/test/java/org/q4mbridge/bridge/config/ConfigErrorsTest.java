@@ -104,6 +104,12 @@ class ConfigErrorsTest {
             VALID + "    batchSize: 0\n",
             List.of("queues[0].batchSize: expected a whole number from 1 to 10000, got '0'")),
         Arguments.of(
+            "maxBatchBytes below a kibibyte",
+            VALID + "    maxBatchBytes: 100\n",
+            List.of(
+                "queues[0].maxBatchBytes: expected a size from 1KiB to 1GiB (like 262144, 256KiB"
+                    + " or 1MiB), got '100'")),
+        Arguments.of(
             "wrong type: a mapping for a list",
             VALID.replace("sinks: [redis-main]", "sinks: {redis-main: true}"),
             List.of(

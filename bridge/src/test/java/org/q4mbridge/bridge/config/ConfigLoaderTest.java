@@ -310,7 +310,8 @@ class ConfigLoaderTest {
         .contains("secretAccessKey: '****'")
         .contains("destination: '****'")
         .contains("shadowDestination: '****'")
-        .contains("batchSize: 500")
+        .contains("batchSize: 1000")
+        .contains("maxBatchBytes: 4MiB")
         .contains("backoff: 200ms..30s")
         .contains("url: jdbc:mysql://127.0.0.1:3306/app");
   }
@@ -393,7 +394,9 @@ class ConfigLoaderTest {
     Files.writeString(file, MINIMAL, StandardCharsets.UTF_8);
     BridgeConfig c = ConfigLoader.load(file, Map.<String, String>of()::get);
     assertThat(c.source()).isEqualTo(file.toString());
-    assertThat(c.queue(new TableRef("APP", "JOB_QUEUE"))).map(QueueConfig::batchSize).contains(500);
+    assertThat(c.queue(new TableRef("APP", "JOB_QUEUE")))
+        .map(QueueConfig::batchSize)
+        .contains(1000);
     assertThat(c.sink("redis-main")).map(SinkConfig::type).contains("redis-streams");
     assertThat(c.sink("nope")).isEqualTo(Optional.empty());
   }

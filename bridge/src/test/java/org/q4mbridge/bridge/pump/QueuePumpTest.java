@@ -45,6 +45,7 @@ class QueuePumpTest {
                 Duration.ofMillis(300),
                 new RetryPolicy(maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5)),
                 "jobs",
+                0,
                 0),
             queue::source,
             new RowMapper(Mapping.defaults(), ZoneId.of("UTC")),
@@ -134,6 +135,7 @@ class QueuePumpTest {
                 Duration.ofMillis(300),
                 RetryPolicy.defaults(),
                 "jobs",
+                0,
                 0),
             queue::source,
             new RowMapper(
@@ -238,6 +240,7 @@ class QueuePumpTest {
                 Duration.ofMillis(300),
                 RetryPolicy.defaults(),
                 "jobs",
+                0,
                 0),
             () -> {
               throw new QueueSourceException(
