@@ -302,14 +302,32 @@ public final class Daemon {
             bridge.forceStop();
           }
         };
-    Signal.handle(new Signal("TERM"), term);
+    warnIfIgnored(Signal.handle(new Signal("TERM"), term), "TERM", "stop gracefully");
+    // INT is ignored in every background job of a script; only an interactive Ctrl-C needs it.
     Signal.handle(new Signal("INT"), term);
-    Signal.handle(
-        new Signal("HUP"),
-        sig -> {
-          Thread t = new Thread(this::reloadOnSignal, "reload");
-          t.setDaemon(true);
-          t.start();
-        });
+    warnIfIgnored(
+        Signal.handle(
+            new Signal("HUP"),
+            sig -> {
+              Thread t = new Thread(this::reloadOnSignal, "reload");
+              t.setDaemon(true);
+              t.start();
+            }),
+        "HUP",
+        "reload the configuration");
+  }
+
+  /**
+   * The JVM leaves a shutdown signal that the process inherited as ignored (nohup ignores HUP)
+   * ignored, and installs no handler: say so, or a reload or stop would silently do nothing.
+   */
+  private static void warnIfIgnored(sun.misc.SignalHandler previous, String name, String what) {
+    if (previous == sun.misc.SignalHandler.SIG_IGN) {
+      LOG.warn(
+          "SIG{} is ignored by this process (inherited, e.g. from nohup): it will not {}; start"
+              + " the bridge without ignoring it (systemd does)",
+          name,
+          what);
+    }
   }
 }

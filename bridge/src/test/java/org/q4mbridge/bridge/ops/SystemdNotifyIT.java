@@ -77,7 +77,7 @@ class SystemdNotifyIT {
     db.close();
   }
 
-  private Process launch(String redisUri) throws IOException {
+  private Process launch(String redisUri, String... prefix) throws IOException {
     int admin = TestBridge.freePort();
     Path config =
         TestBridge.config(
@@ -91,8 +91,10 @@ class SystemdNotifyIT {
                     + db.name()
                     + "\"\nconsumers: 1\nbatchSize: 20"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(prefix));
+    command.addAll(List.of(java, "-jar", JAR.toString(), "run", "--config", config.toString()));
     ProcessBuilder pb =
-        new ProcessBuilder(java, "-jar", JAR.toString(), "run", "--config", config.toString())
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("bridge.log").toFile());
     pb.environment().put("NOTIFY_SOCKET", dir.resolve("notify.sock").toString());
@@ -126,6 +128,9 @@ class SystemdNotifyIT {
     await("READY=1").atMost(BOUND).until(() -> indexOf("READY=1", 0) >= 0);
     int ready = indexOf("READY=1", 0);
     assertThat(received.get(ready)).contains("STATUS=ready");
+    assertThat(log())
+        .as("this test's JVM passed on SIGHUP as ignored (run under nohup?): no reload can work")
+        .doesNotContain("SIGHUP is ignored");
     // READY comes after the probes and after the admin listener started.
     assertThat(log()).contains("queue " + db.name() + ".job_queue: phase cutover");
     String adminUrl =
@@ -159,6 +164,21 @@ class SystemdNotifyIT {
       m.lines().filter(l -> l.matches("(READY|RELOADING|STOPPING)=1")).forEach(order::add);
     }
     assertThat(order).containsExactly("READY=1", "RELOADING=1", "READY=1", "STOPPING=1");
+  }
+
+  @Test
+  void startedWithSighupIgnoredTheDaemonSaysThatAReloadWillNotWork() throws Exception {
+    bridge = launch("redis://127.0.0.1:6379/0", "nohup"); // nohup starts it with SIGHUP ignored
+    await("READY=1").atMost(BOUND).until(() -> indexOf("READY=1", 0) >= 0);
+
+    assertThat(log())
+        .contains(
+            "SIGHUP is ignored by this process (inherited, e.g. from nohup): it will not"
+                + " reload the configuration");
+    assertThat(log()).doesNotContain("SIGTERM is ignored");
+    signal("TERM");
+    assertThat(bridge.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(bridge.exitValue()).as(log()).isEqualTo(ExitCode.OK.code());
   }
 
   @Test
