@@ -140,6 +140,9 @@ class RunbookIT {
     Map<Integer, Integer> newDone = new ConcurrentHashMap<>();
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger produced = new AtomicInteger();
+    // Jobs are released in tranches, one per runbook, so traffic keeps flowing in every phase
+    // (however long the steps before it took) and new workers get jobs during cutover.
+    AtomicInteger allowance = new AtomicInteger(JOBS / 5);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     RedisClient redis = RedisClient.create("redis://127.0.0.1:6379");
     try {
@@ -149,6 +152,11 @@ class RunbookIT {
                 PreparedStatement ps =
                     c.prepareStatement("INSERT INTO jobs (job_type, payload) VALUES (?, ?)")) {
               for (int i = 0; i < JOBS && !stop.get(); i++) {
+                while (i >= allowance.get() && !stop.get()) {
+                  synchronized (produced) {
+                    produced.wait(20);
+                  }
+                }
                 ps.setString(1, "email");
                 ps.setString(2, "{\"job\":" + i + "}");
                 ps.executeUpdate();
@@ -236,9 +244,19 @@ class RunbookIT {
       env.put("START_NEW_WORKERS", "rm -f " + dir.resolve("new.off"));
 
       int step = 0;
+      int tranche = 0;
       for (String runbook :
           List.of("01-mirror.md", "02-shadow.md", "03-cutover.md", "04-rollback.md")) {
-        await().atMost(Duration.ofMinutes(2)).until(() -> produced.get() >= JOBS / 5);
+        int quota = ++tranche * JOBS / 5;
+        allowance.set(quota);
+        await().atMost(Duration.ofMinutes(2)).until(() -> produced.get() >= quota);
+        if (runbook.equals("04-rollback.md")) {
+          // The jobs of this tranche were inserted in cutover: the new workers must be getting
+          // them.
+          await("new workers take jobs in cutover")
+              .atMost(Duration.ofMinutes(2))
+              .until(() -> !newDone.isEmpty());
+        }
         for (String block : blocks(repoRoot().resolve("runbooks").resolve(runbook))) {
           step++;
           ProcessBuilder pb =
@@ -256,6 +274,7 @@ class RunbookIT {
           assertThat(bridge.isAlive()).as("the bridge keeps running through every step").isTrue();
         }
       }
+      allowance.set(JOBS);
       await().atMost(Duration.ofMinutes(3)).until(() -> produced.get() >= JOBS);
       await()
           .atMost(Duration.ofMinutes(3))
