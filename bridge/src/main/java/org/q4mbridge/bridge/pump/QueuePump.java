@@ -50,8 +50,8 @@ import org.slf4j.MDC;
  * later messages arrive first; they are sent again after it with the same key. Use {@code
  * batchSize: 1} where order must hold even then.
  *
- * <p>Back-pressure: at most {@code consumers × batchSize} rows are in flight — fewer when rows are
- * large, as a claim asks for no more rows than fit {@code maxBatchBytes} ({@link ClaimSizer}) — and
+ * <p>Back-pressure: at most {@code consumers × batchSize} rows are in flight (fewer when rows are
+ * large: a claim asks for no more rows than fit {@code maxBatchBytes}, see {@link ClaimSizer}), and
  * while a required sink reports itself unhealthy no consumer claims — the backlog stays in MySQL. A
  * sink that looks healthy but answers none of a batch's messages (a broker that hangs: every
  * verdict unknown) is treated the same way: the rows go back without using up an attempt and the
