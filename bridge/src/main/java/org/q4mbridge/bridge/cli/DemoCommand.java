@@ -256,8 +256,7 @@ public final class DemoCommand implements Callable<Integer> {
             "    force: true",
             "    sinks: [redis-main]",
             "    destination: \"" + STREAM + "\"",
-            "    consumers: 4",
-            "    batchSize: 200",
+            // consumers and batchSize at their defaults (4 × 1000), as a new installation runs.
             ""));
     return f;
   }
