@@ -627,7 +627,8 @@ public final class RedisStreamsSink implements Sink {
 
   private static String permissionHint(RedisException e) {
     return "NOPERM".equals(errorCode(e.getMessage()))
-        ? " (the ACL user needs +evalsha +eval +script|load, or set dedup: false)"
+        ? " (the ACL user needs +evalsha +eval +script|load, and +get +set +xadd for what the"
+            + " script runs, or set dedup: false)"
         : "";
   }
 
