@@ -19,6 +19,7 @@ final class ClaimSizer {
   private final int batchSize;
   private final long maxBatchBytes;
   private double rowBytes;
+  private boolean limited;
 
   /**
    * @param batchSize the most rows per claim
@@ -44,12 +45,31 @@ final class ClaimSizer {
     return (int) Math.max(1, Math.min(batchSize, fits));
   }
 
-  /** Records a claim's forwarded messages: how many, and their bodies' total size in bytes. */
-  void observed(int messages, long bodyBytes) {
-    if (messages < 1) {
-      return;
+  /**
+   * Records a claim's forwarded messages: how many, and their bodies' total size in bytes.
+   *
+   * @return true when this changed whether claims are held below batchSize by the budget (worth a
+   *     log line: from now on fewer rows per claim, or the full batchSize again)
+   */
+  boolean observed(int messages, long bodyBytes) {
+    if (messages < 1 || maxBatchBytes == 0) {
+      return false;
     }
     double average = Math.max(1, (double) bodyBytes / messages);
     rowBytes = rowBytes <= 0 ? average : Math.max(average, 0.9 * rowBytes + 0.1 * average);
+    boolean nowLimited = next() < batchSize;
+    boolean changed = nowLimited != limited;
+    limited = nowLimited;
+    return changed;
+  }
+
+  /** Whether claims are held below batchSize by the budget. */
+  boolean limited() {
+    return limited;
+  }
+
+  /** The current estimate of a message body's size in bytes, 0 before any claim. */
+  long rowBytes() {
+    return Math.round(rowBytes);
   }
 }

@@ -396,7 +396,24 @@ public final class QueuePump {
       for (OutboundMessage m : messages) {
         bodyBytes += m.bodyBytes();
       }
-      sizer.observed(messages.size(), bodyBytes);
+      if (sizer.observed(messages.size(), bodyBytes)) {
+        if (sizer.limited()) {
+          LOG.info(
+              "queue {}: messages average {} bytes, so claims ask for {} rows instead of batchSize"
+                  + " {} to stay within maxBatchBytes ({} bytes)",
+              settings.name(),
+              sizer.rowBytes(),
+              sizer.next(),
+              settings.batchSize(),
+              settings.maxBatchBytes());
+        } else {
+          LOG.info(
+              "queue {}: messages average {} bytes again; claims ask for batchSize {} rows",
+              settings.name(),
+              sizer.rowBytes(),
+              settings.batchSize());
+        }
+      }
       long publishedAt = System.currentTimeMillis();
       List<List<Verdict>> verdicts = publishRequired(messages);
       publishBestEffort(messages);

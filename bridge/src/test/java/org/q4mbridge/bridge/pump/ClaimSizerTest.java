@@ -42,6 +42,24 @@ class ClaimSizerTest {
   }
 
   @Test
+  void itSaysWhenTheBudgetStartsAndStopsHoldingClaimsBelowTheBatchSize() {
+    ClaimSizer sizer = new ClaimSizer(1000, 4L << 20);
+
+    assertThat(sizer.observed(32, 32 * 300)).as("small rows: nothing to say").isFalse();
+    assertThat(sizer.observed(10, 10 * (256L << 10))).as("large rows: now limited").isTrue();
+    assertThat(sizer.limited()).isTrue();
+    assertThat(sizer.rowBytes()).isEqualTo(256L << 10);
+    assertThat(sizer.observed(10, 10 * (256L << 10))).as("still limited: said already").isFalse();
+    boolean said = false;
+    for (int i = 0; i < 100 && !said; i++) {
+      said = sizer.observed(1000, 1000 * 300);
+    }
+    assertThat(said).as("back to the full batch size, once").isTrue();
+    assertThat(sizer.limited()).isFalse();
+    assertThat(sizer.next()).isEqualTo(1000);
+  }
+
+  @Test
   void aRowLargerThanTheBudgetIsStillClaimedOneAtATime() {
     ClaimSizer sizer = new ClaimSizer(1000, 1L << 20);
     sizer.observed(1, 8L << 20);

@@ -35,6 +35,9 @@ final class FakeQueue {
   private long nextId = 1;
   volatile int claims;
 
+  /** The size of every non-empty claim, in order. */
+  final List<Integer> claimSizes = java.util.Collections.synchronizedList(new ArrayList<>());
+
   long add(String type, String payload) {
     lock.lock();
     try {
@@ -92,6 +95,7 @@ final class FakeQueue {
             if (!out.isEmpty()) {
               out.forEach(r -> owned.add(r.rowId()));
               claims++;
+              claimSizes.add(out.size());
               return claim(out);
             }
             long left = deadline - System.nanoTime();

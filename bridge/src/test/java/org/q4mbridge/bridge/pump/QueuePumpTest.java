@@ -34,6 +34,17 @@ class QueuePumpTest {
 
   private QueuePump pump(
       int consumers, int batch, boolean ordered, int maxAttempts, List<Sink> req, List<Sink> best) {
+    return pump(consumers, batch, 0, ordered, maxAttempts, req, best);
+  }
+
+  private QueuePump pump(
+      int consumers,
+      int batch,
+      long maxBatchBytes,
+      boolean ordered,
+      int maxAttempts,
+      List<Sink> req,
+      List<Sink> best) {
     QueuePump p =
         new QueuePump(
             new QueuePump.Settings(
@@ -46,7 +57,7 @@ class QueuePumpTest {
                 new RetryPolicy(maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5)),
                 "jobs",
                 0,
-                0),
+                maxBatchBytes),
             queue::source,
             new RowMapper(Mapping.defaults(), ZoneId.of("UTC")),
             req,
@@ -72,6 +83,24 @@ class QueuePumpTest {
     second.script = m -> Verdict.CONFIRMED;
     await().atMost(bound()).until(() -> queue.size() == 0);
     assertThat(second.received).hasSize(1);
+  }
+
+  @Test
+  void largeRowsAreClaimedFewAtATimeSoAClaimStaysWithinMaxBatchBytes() {
+    String large = "{\"blob\":\"" + "x".repeat(2000) + "\"}"; // ~2 KB messages
+    for (int i = 0; i < 200; i++) {
+      queue.add("email", large);
+    }
+    pump(1, 100, 8 << 10, false, 5, List.of(main), List.of());
+
+    await().atMost(bound()).until(() -> queue.size() == 0);
+
+    assertThat(main.received).hasSize(200);
+    List<Integer> sizes = List.copyOf(queue.claimSizes);
+    assertThat(sizes.get(0)).as("first claim, sizes unknown").isEqualTo(ClaimSizer.FIRST_CLAIM);
+    assertThat(sizes.subList(1, sizes.size()))
+        .as("then no more than 8 KiB of ~2 KB messages per claim")
+        .allMatch(n -> n <= 4);
   }
 
   @Test
