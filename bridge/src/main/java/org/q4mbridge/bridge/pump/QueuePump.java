@@ -356,6 +356,7 @@ public final class QueuePump {
       List<String> sendKeys = new ArrayList<>(n);
       List<Attempt> sendAttempts = new ArrayList<>(n);
       long limit = sizeLimit();
+      long bodyBytes = 0;
       for (QueueRow row : rows) {
         String key = row.messageKey();
         Attempt earlier = attempts.isEmpty() ? null : attempts.get(key);
@@ -377,6 +378,7 @@ public final class QueuePump {
                     a.firstSeenMillis()));
             continue;
           }
+          bodyBytes += bytes;
           sendRows.add(row);
           sendKeys.add(key);
           sendAttempts.add(a);
@@ -392,10 +394,6 @@ public final class QueuePump {
         }
       }
 
-      long bodyBytes = 0;
-      for (OutboundMessage m : messages) {
-        bodyBytes += m.bodyBytes();
-      }
       if (sizer.observed(messages.size(), bodyBytes)) {
         if (sizer.limited()) {
           LOG.info(
