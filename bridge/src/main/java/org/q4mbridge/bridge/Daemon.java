@@ -66,8 +66,9 @@ public final class Daemon {
       org.q4mbridge.bridge.ops.LoggingSetup.json();
     }
     MetricRegistry registry = new MetricRegistry();
-    Daemon d = start(file, config, registry, Operations.Settings.service());
-    d.installSignals();
+    // The handlers go in before READY=1: systemd may send SIGHUP the moment it sees READY, and
+    // the JVM's own HUP handler would stop the process instead of reloading it.
+    Daemon d = start(file, config, registry, Operations.Settings.service(), Daemon::installSignals);
     try {
       ExitCode code = d.bridge.awaitExit();
       Throwable fatal = d.bridge.fatalCause();
@@ -95,6 +96,15 @@ public final class Daemon {
    */
   public static Daemon start(
       Path file, BridgeConfig config, MetricRegistry registry, Operations.Settings ops) {
+    return start(file, config, registry, ops, d -> {});
+  }
+
+  private static Daemon start(
+      Path file,
+      BridgeConfig config,
+      MetricRegistry registry,
+      Operations.Settings ops,
+      java.util.function.Consumer<Daemon> beforeReady) {
     // MySQL first: when it cannot be reached, that is the one thing to say (naming the server),
     // not a schema that cannot be read.
     requireDatabase(config);
@@ -136,6 +146,7 @@ public final class Daemon {
     LOG.info("q4m-bridge running with {} queue(s) from {}", config.queues().size(), file);
     Daemon d = new Daemon(file, config, bridge, registry, phases, verification);
     d.lifecycle = operations;
+    beforeReady.accept(d);
     operations.ready(bridge, d::lastReloadError);
     return d;
   }

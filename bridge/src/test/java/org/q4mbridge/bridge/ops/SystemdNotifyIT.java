@@ -171,7 +171,9 @@ class SystemdNotifyIT {
     bridge = launch("redis://127.0.0.1:6379/0", "nohup"); // nohup starts it with SIGHUP ignored
     await("READY=1").atMost(BOUND).until(() -> indexOf("READY=1", 0) >= 0);
 
+    // Said before READY=1: the handlers are in place (or known missing) before systemd may signal.
     assertThat(log())
+        .as("the signal handlers are installed before READY=1")
         .contains(
             "SIGHUP is ignored by this process (inherited, e.g. from nohup): it will not"
                 + " reload the configuration");
